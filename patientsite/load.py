@@ -1,0 +1,267 @@
+"""Load: content files → raw documents whose every value remembers the line it came from.
+
+Nothing here judges what the content says; that is validate's job. Load only turns bytes into values, and
+turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into problems with a line number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import Problems
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NESTING = 40
+CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
+
+
+class YamlMap(dict):
+    """A YAML mapping that remembers the line of itself and of each of its keys."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+        self.value_lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+    def text_line_of(self, key: str) -> int:
+        """The line where a value's text starts: for a '|' or '>' block, the line after the key."""
+        return self.value_lines.get(key, self.line_of(key))
+
+
+class YamlList(list):
+    """A YAML sequence that remembers the line of itself and of each item."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    file: str
+    data: object
+
+
+@dataclass(frozen=True)
+class MarkdownDocument:
+    file: str
+    meta: YamlMap
+    body: str
+    body_line: int  # the file line on which the body's first line stands
+
+
+Document = YamlDocument | MarkdownDocument
+
+
+def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> dict[str, Document]:
+    """Every content file under content_dir, keyed by its path relative to content_dir ('leucopenia/causes.md')."""
+    documents: dict[str, Document] = {}
+    for path in sorted(content_dir.rglob("*")):
+        if path.suffix not in CONTENT_SUFFIXES or not path.is_file() or _is_hidden(path, content_dir):
+            continue
+        key = path.relative_to(content_dir).as_posix()
+        document = load_file(path, _display_name(path, project_dir), problems)
+        if document is not None:
+            documents[key] = document
+    return documents
+
+
+def load_file(path: Path, display_name: str, problems: Problems) -> Document | None:
+    text = read_text(path, display_name, problems)
+    if text is None:
+        return None
+    if path.suffix == ".md":
+        return parse_markdown(text, display_name, problems)
+    data = parse_yaml(text, display_name, problems)
+    return None if data is None else YamlDocument(display_name, data)
+
+
+def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
+    if path.is_symlink():
+        problems.add(display_name, 1, "file", "is a symbolic link", "replace the link with the file itself")
+        return None
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        problems.add(
+            display_name, 1, "file", f"is {len(raw):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+            "split it into smaller pages",
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.add(
+            display_name, line, "file", "is not valid UTF-8 text (a byte that no character uses)",
+            "save the file as UTF-8 in your editor, and retype any odd characters on this line",
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_markdown(text: str, display_name: str, problems: Problems) -> MarkdownDocument | None:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.add(
+            display_name, 1, "front matter", "the file does not start with front matter",
+            "start the file with a line '---', then title, summary and updated, then another '---'",
+        )
+        return None
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        problems.add(
+            display_name, 1, "front matter", "the front matter is never closed",
+            "add a line '---' after the last front-matter field",
+        )
+        return None
+    meta = parse_yaml("\n".join(lines[1:closing]), display_name, problems, first_line=2)
+    if meta is None:
+        return None
+    if not isinstance(meta, YamlMap):
+        problems.add(
+            display_name, 2, "front matter", "the front matter is not a list of 'field: value' lines",
+            "write each field as 'name: value' on its own line",
+        )
+        return None
+    body = "\n".join(lines[closing + 1 :])
+    return MarkdownDocument(display_name, meta, body, closing + 2)
+
+
+def parse_yaml(text: str, display_name: str, problems: Problems, first_line: int = 1) -> object | None:
+    """YAML text → values (YamlMap, YamlList, scalars) with lines, or None after adding a problem."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        _add_yaml_error(error, display_name, first_line, problems)
+        return None
+    except yaml.YAMLError as error:
+        problems.add(display_name, first_line, "YAML", f"cannot be read: {error}", _YAML_HINT)
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        problems.add(display_name, first_line, "file", "is empty", "fill in the fields this file needs")
+        return None
+    converter = _NodeConverter(display_name, first_line, problems)
+    value = converter.convert(node, depth=0)
+    return None if converter.failed else value
+
+
+_YAML_HINT = (
+    "check the indentation (spaces, not tabs), that every 'name:' has a space after the colon, "
+    "and that text with a colon or # is in quotes"
+)
+
+
+def _add_yaml_error(error: yaml.MarkedYAMLError, display_name: str, first_line: int, problems: Problems) -> None:
+    mark = error.problem_mark or error.context_mark
+    line = first_line + (mark.line if mark else 0)
+    what = " ".join(part for part in (error.context, error.problem) if part)
+    hint = _YAML_HINT
+    if "\\t" in what or "\t" in what:
+        hint = "replace the tab characters at the start of the line with spaces"
+    problems.add(display_name, line, "YAML", f"cannot be read: {what}", hint)
+
+
+class _NodeConverter:
+    """Turns a composed YAML node tree into values, refusing what editors never need and attackers love."""
+
+    _MAP = "tag:yaml.org,2002:map"
+    _SEQ = "tag:yaml.org,2002:seq"
+
+    def __init__(self, display_name: str, first_line: int, problems: Problems):
+        self.display_name = display_name
+        self.first_line = first_line
+        self.problems = problems
+        self.constructor = yaml.SafeLoader("")
+        self.seen: set[int] = set()
+        self.failed = False
+
+    def convert(self, node: yaml.Node, depth: int) -> object:
+        line = self._line(node)
+        if depth > MAX_NESTING:
+            return self._refuse(line, "nesting", f"is nested more than {MAX_NESTING} levels deep",
+                                "flatten the structure: no content field needs this many levels")
+        if id(node) in self.seen:
+            return self._refuse(line, "YAML", "uses an alias (*name) to repeat an anchored value",
+                                "write the value out in full instead of using & anchors and * aliases")
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._convert_mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self._convert_sequence(node, depth)
+        return self._convert_scalar(node)
+
+    def _convert_mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap | None:
+        line = self._line(node)
+        if node.tag != self._MAP:
+            return self._refuse_tag(node)
+        mapping = YamlMap(line)
+        for key_node, value_node in node.value:
+            key = self.convert(key_node, depth + 1)
+            key_line = self._line(key_node)
+            if key == "<<":
+                self._refuse(key_line, "YAML", "uses a merge key (<<)", "write the fields out in full")
+                continue
+            if not isinstance(key, str):
+                self._refuse(key_line, "YAML", f"a field name must be text, not {key!r}",
+                             "put the field name in quotes or correct it")
+                continue
+            if key in mapping:
+                self._refuse(key_line, key, f"appears twice (first on line {mapping.line_of(key)})",
+                             "keep one of them and delete the other")
+                continue
+            mapping[key] = self.convert(value_node, depth + 1)
+            mapping.key_lines[key] = key_line
+            block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
+            mapping.value_lines[key] = self._line(value_node) + (1 if block else 0)
+        return mapping
+
+    def _convert_sequence(self, node: yaml.SequenceNode, depth: int) -> YamlList | None:
+        if node.tag != self._SEQ:
+            return self._refuse_tag(node)
+        sequence = YamlList(self._line(node))
+        for item in node.value:
+            sequence.append(self.convert(item, depth + 1))
+            sequence.item_lines.append(self._line(item))
+        return sequence
+
+    def _convert_scalar(self, node: yaml.ScalarNode) -> object:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            return self._refuse_tag(node)
+
+    def _refuse_tag(self, node: yaml.Node) -> None:
+        return self._refuse(self._line(node), "YAML", f"uses the tag {node.tag!r}, which is not allowed",
+                            "remove the '!!…' or '!…' tag and write a plain value")
+
+    def _refuse(self, line: int, field_name: str, message: str, hint: str) -> None:
+        self.failed = True
+        self.problems.add(self.display_name, line, field_name, message, hint)
+
+    def _line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+
+def _display_name(path: Path, project_dir: Path) -> str:
+    try:
+        return path.relative_to(project_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)

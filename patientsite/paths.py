@@ -1,0 +1,39 @@
+"""Paths: where each page is written, and the relative link from any page to any other.
+
+Every link the site makes is relative and names a file (never a bare folder), so one build works at a
+domain root, under a GitHub Pages project path (/repo/) and opened from disk (file://).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+ASSETS_FOLDER = "assets"
+
+
+def output_path(key: str) -> str:
+    """'index.md' → 'index.html'; 'leucopenia/topic.yaml' → 'leucopenia/index.html'; 'x/causes.md' → 'x/causes.html'."""
+    folder, _, name = key.rpartition("/")
+    stem = name.rpartition(".")[0]
+    page = "index" if name == "topic.yaml" else stem
+    return posixpath.join(folder, f"{page}.html")
+
+
+def topic_page_path(topic_slug: str, name: str) -> str:
+    """A page the build makes for a topic from its other files: 'sources' or 'handout'."""
+    return f"{topic_slug}/{name}.html"
+
+
+def asset_path(name: str) -> str:
+    return f"{ASSETS_FOLDER}/{name}"
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """The link from the page written at from_path to the file at to_path, both relative to the site root."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """A full address for canonical links and the sitemap; the home page is the base URL itself."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return base if path == "index.html" else base + path
