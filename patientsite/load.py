@@ -64,17 +64,29 @@ class MarkdownDocument:
 Document = YamlDocument | MarkdownDocument
 
 
-def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> dict[str, Document]:
-    """Every content file under content_dir, keyed by its path relative to content_dir ('leucopenia/causes.md')."""
+@dataclass(frozen=True)
+class LoadedContent:
+    documents: dict[str, Document]  # keyed by path relative to content/, e.g. 'leucopenia/causes.md'
+    unreadable: frozenset[str]  # keys of files that exist but could not be read (their problems are reported)
+
+    def failed_folders(self) -> frozenset[str]:
+        return frozenset(key.rpartition("/")[0] for key in self.unreadable)
+
+
+def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> LoadedContent:
+    """Every content file under content_dir, read into values that remember their lines."""
     documents: dict[str, Document] = {}
+    unreadable: set[str] = set()
     for path in sorted(content_dir.rglob("*")):
         if path.suffix not in CONTENT_SUFFIXES or not path.is_file() or _is_hidden(path, content_dir):
             continue
         key = path.relative_to(content_dir).as_posix()
         document = load_file(path, _display_name(path, project_dir), problems)
-        if document is not None:
+        if document is None:
+            unreadable.add(key)
+        else:
             documents[key] = document
-    return documents
+    return LoadedContent(documents, frozenset(unreadable))
 
 
 def load_file(path: Path, display_name: str, problems: Problems) -> Document | None:

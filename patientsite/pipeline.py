@@ -77,8 +77,8 @@ def _load_and_validate(project: Project, problems: Problems) -> Content:
         problems.add("content", 1, "folder", "the content folder does not exist",
                      f"run the build from the project folder, or create {project.content_dir}")
         problems.raise_if_errors()
-    documents = load_content(project.content_dir, project.root, problems)
-    content = validate_content(documents, _display(project.content_dir, project.root), problems)
+    loaded = load_content(project.content_dir, project.root, problems)
+    content = validate_content(loaded, _display(project.content_dir, project.root), problems)
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
     return content

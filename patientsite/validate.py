@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from . import checker
 from .fields import Fields
-from .load import Document, MarkdownDocument, YamlDocument, YamlMap
+from .load import Document, LoadedContent, MarkdownDocument, YamlDocument, YamlMap
 from .markup import find_citations, find_links, find_raw_html, slugify
 from .model import Content, NavItem, Page, Question, Review, Site, Source, Term, Topic
 from .problems import Problems
@@ -23,25 +23,34 @@ GENERATED_SLUGS = {"index", "sources", "handout"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
-def validate_content(documents: dict[str, Document], content_label: str, problems: Problems) -> Content | None:
-    """The whole content, or None when a problem makes a model impossible (the problems say why)."""
-    site = _site(documents, content_label, problems)
-    home = _home(documents, content_label, problems)
-    topics = tuple(_topics(documents, content_label, problems))
+def validate_content(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
+    """The whole content, or None when a problem makes a model impossible (the problems say why).
+
+    A file that could not be read has been reported by load; what merely follows from its absence (a
+    navigation entry to it, a citation of its sources, its section files now unused) is not reported again.
+    """
+    documents, unreadable = loaded.documents, loaded.unreadable
+    site = _site(documents, unreadable, content_label, problems)
+    home = _home(documents, unreadable, content_label, problems)
+    topics = tuple(_topics(documents, unreadable, problems))
     if site is None or home is None:
         return None
     content = Content(site, home, topics)
-    _check_navigation(content, documents, problems)
-    _check_citations(content, problems)
-    _warn_unused_files(content, documents, problems)
+    failed = loaded.failed_folders()
+    _check_navigation(content, documents, failed, problems)
+    _check_citations(content, bool(failed), problems)
+    _warn_unused_files(content, documents, failed, problems)
     return content
 
 
 # --- site and home -------------------------------------------------------------------------------------------
 
 
-def _site(documents: dict[str, Document], content_label: str, problems: Problems) -> Site | None:
+def _site(documents: dict[str, Document], unreadable: frozenset[str], content_label: str,
+          problems: Problems) -> Site | None:
     document = documents.get(SITE_FILE)
+    if document is None and SITE_FILE in unreadable:
+        return None
     mapping = _mapping_of(document, f"{content_label}/{SITE_FILE}", problems)
     if mapping is None:
         return None
@@ -84,10 +93,11 @@ def _nav_item(mapping: YamlMap, file: str, problems: Problems) -> NavItem | None
     return NavItem(title, page) if title and page else None
 
 
-def _home(documents: dict[str, Document], content_label: str, problems: Problems) -> Page | None:
+def _home(documents: dict[str, Document], unreadable: frozenset[str], content_label: str,
+          problems: Problems) -> Page | None:
     document = documents.get(HOME_FILE)
     if not isinstance(document, MarkdownDocument):
-        if document is None and not _already_reported(problems, f"{content_label}/{HOME_FILE}"):
+        if document is None and HOME_FILE not in unreadable:
             problems.add(f"{content_label}/{HOME_FILE}", 1, "file", "is missing",
                          "create the home page: front matter with title, summary and updated, then text")
         return None
@@ -97,13 +107,13 @@ def _home(documents: dict[str, Document], content_label: str, problems: Problems
 # --- topics --------------------------------------------------------------------------------------------------
 
 
-def _topics(documents: dict[str, Document], content_label: str, problems: Problems) -> Iterator[Topic]:
+def _topics(documents: dict[str, Document], unreadable: frozenset[str], problems: Problems) -> Iterator[Topic]:
     slugs_seen: dict[str, str] = {}
     for key in sorted(documents):
         folder, _, name = key.rpartition("/")
         if name != TOPIC_FILE or "/" in folder or not folder:
             continue
-        topic = _topic(key, folder, documents, problems)
+        topic = _topic(key, folder, documents, unreadable, problems)
         if topic is None:
             continue
         if topic.slug in slugs_seen:
@@ -114,7 +124,8 @@ def _topics(documents: dict[str, Document], content_label: str, problems: Proble
         yield topic
 
 
-def _topic(key: str, folder: str, documents: dict[str, Document], problems: Problems) -> Topic | None:
+def _topic(key: str, folder: str, documents: dict[str, Document], unreadable: frozenset[str],
+           problems: Problems) -> Topic | None:
     document = documents[key]
     mapping = _mapping_of(document, document.file, problems)
     if mapping is None:
@@ -124,8 +135,8 @@ def _topic(key: str, folder: str, documents: dict[str, Document], problems: Prob
         problems.add(document.file, 1, "folder", f"the topic folder name '{folder}' is not a valid web address part",
                      "rename the folder with lower-case letters, digits and dashes only")
     sources = _sources(fields, document.file, problems)
-    sections = _topic_pages(fields, "sections", folder, documents, problems, required=True)
-    tools = _topic_pages(fields, "tools", folder, documents, problems, required=False)
+    sections = _topic_pages(fields, "sections", folder, documents, unreadable, problems, required=True)
+    tools = _topic_pages(fields, "tools", folder, documents, unreadable, problems, required=False)
     topic = Topic(
         key=key,
         file=document.file,
@@ -173,8 +184,8 @@ def _sources(fields: Fields, file: str, problems: Problems) -> tuple[Source, ...
     return tuple(sources)
 
 
-def _topic_pages(fields: Fields, name: str, folder: str, documents: dict[str, Document], problems: Problems,
-                 required: bool) -> tuple[Page, ...]:
+def _topic_pages(fields: Fields, name: str, folder: str, documents: dict[str, Document],
+                 unreadable: frozenset[str], problems: Problems, required: bool) -> tuple[Page, ...]:
     pages: list[Page] = []
     listed = fields.items(name, required)
     seen: set[str] = set()
@@ -189,6 +200,8 @@ def _topic_pages(fields: Fields, name: str, folder: str, documents: dict[str, Do
             problems.add(fields.file, line, name, f"'{entry}' is listed twice", "list each file once")
             continue
         seen.add(key)
+        if key in unreadable:
+            continue
         page = _topic_page(key, documents, name, fields.file, line, problems)
         if page is not None:
             pages.append(page)
@@ -201,9 +214,8 @@ def _topic_page(key: str, documents: dict[str, Document], list_name: str, topic_
     name = key.rpartition("/")[2]
     stem = name.rpartition(".")[0]
     if document is None:
-        if not _already_reported(problems, key):
-            problems.add(topic_file, line, list_name, f"the file '{name}' does not exist",
-                         f"create content/{key}, or fix the file name in the list")
+        problems.add(topic_file, line, list_name, f"the file '{name}' does not exist",
+                     f"create content/{key}, or fix the file name in the list")
         return None
     if stem in GENERATED_SLUGS:
         problems.add(topic_file, line, list_name, f"'{name}' has a name the site uses for its own pages",
@@ -348,10 +360,11 @@ def _check_markdown(text: str, file: str, first_line: int, problems: Problems) -
 # --- cross-checks --------------------------------------------------------------------------------------------
 
 
-def _check_navigation(content: Content, documents: dict[str, Document], problems: Problems) -> None:
+def _check_navigation(content: Content, documents: dict[str, Document], failed: frozenset[str],
+                      problems: Problems) -> None:
     pages = _page_keys(content)
     for index, item in enumerate(content.site.navigation):
-        if item.page not in pages:
+        if item.page not in pages and item.page.partition("/")[0] not in failed:
             choices = ", ".join(sorted(pages))
             problems.add(content.site.file, _nav_line(documents, index), "navigation.page",
                          f"'{item.page}' is not a page of the site", f"use one of: {choices}")
@@ -370,9 +383,10 @@ def _page_keys(content: Content) -> set[str]:
     return keys
 
 
-def _check_citations(content: Content, problems: Problems) -> None:
+def _check_citations(content: Content, some_topic_unreadable: bool, problems: Problems) -> None:
     all_ids = {source.id for topic in content.topics for source in topic.sources}
-    _check_page_citations(content.home, all_ids, "the source list of a topic.yaml", problems)
+    if not some_topic_unreadable:
+        _check_page_citations(content.home, all_ids, "the source list of a topic.yaml", problems)
     for topic in content.topics:
         topic_ids = {source.id for source in topic.sources}
         for page in topic.sections + topic.tools:
@@ -411,10 +425,11 @@ def page_texts(page: Page) -> Iterator[tuple[str, int]]:
         yield term.meaning, term.meaning_line
 
 
-def _warn_unused_files(content: Content, documents: dict[str, Document], problems: Problems) -> None:
+def _warn_unused_files(content: Content, documents: dict[str, Document], failed: frozenset[str],
+                       problems: Problems) -> None:
     used = _page_keys(content) | {SITE_FILE}
     for key, document in documents.items():
-        if key not in used:
+        if key not in used and key.rpartition("/")[0] not in failed:
             problems.warn(document.file, 1, "file", "is not used by any page",
                           "list it in a topic.yaml's sections or tools, or delete it")
 
@@ -424,8 +439,7 @@ def _warn_unused_files(content: Content, documents: dict[str, Document], problem
 
 def _mapping_of(document: Document | None, display_name: str, problems: Problems) -> YamlMap | None:
     if document is None:
-        if not _already_reported(problems, display_name):
-            problems.add(display_name, 1, "file", "is missing", "create it: see the editing guide")
+        problems.add(display_name, 1, "file", "is missing", "create it: see the editing guide")
         return None
     data = document.data if isinstance(document, YamlDocument) else document.meta
     if not isinstance(data, YamlMap):
@@ -433,8 +447,3 @@ def _mapping_of(document: Document | None, display_name: str, problems: Problems
                      "write each field as 'name: value' on its own line")
         return None
     return data
-
-
-def _already_reported(problems: Problems, display_name: str) -> bool:
-    """A file that could not be read was reported by load; do not also call it missing."""
-    return any(problem.file.endswith(display_name) for problem in problems.items)

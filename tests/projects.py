@@ -1,0 +1,51 @@
+"""Test projects: a copy of build.py, templates and static files beside a content folder, in a temp dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+MINIMAL_CONTENT = FIXTURES / "minimal" / "content"
+BAD_CASES = sorted(path for path in (FIXTURES / "bad").iterdir() if path.is_dir())
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def make_project(root: Path, content: Path = MINIMAL_CONTENT) -> Path:
+    """A project folder whose build.py builds the given content with the real templates and static files."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(content, root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    shutil.copy2(REPO / "build.py", root / "build.py")
+    return root
+
+
+def overlay(project: Path, case: Path) -> None:
+    """Lay a bad-content case's files over the project's."""
+    shutil.copytree(case / "content", project / "content", dirs_exist_ok=True)
+
+
+def run_build(project: Path, *args: str) -> Run:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    completed = subprocess.run(
+        [sys.executable, str(project / "build.py"), *args],
+        cwd=project, capture_output=True, text=True, timeout=120, env=env,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder with its bytes, to compare two builds or a site before and after."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

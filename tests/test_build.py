@@ -1,0 +1,154 @@
+"""The whole build, as an editor runs it: pages, links that work anywhere, metadata, determinism, safety."""
+
+import json
+import re
+
+import pytest
+
+from projects import make_project, run_build, snapshot
+
+PAGES = ["index.html", "anaemia/index.html", "anaemia/causes.html", "anaemia/faq.html", "anaemia/glossary.html",
+         "anaemia/sources.html", "anaemia/handout.html", "404.html"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    return project, result
+
+
+def read(project, page):
+    return (project / "site" / page).read_text(encoding="utf-8")
+
+
+def test_build_prints_one_summary_line(built):
+    _, result = built
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(r"8 pages, 0 warnings, \d+\.\d\d s — written to site/", lines[0]), lines[0]
+
+
+def test_every_page_and_hosting_file_is_written(built):
+    project, _ = built
+    for name in PAGES + ["robots.txt", ".nojekyll", "assets/style.css", "assets/icon.svg"]:
+        assert (project / "site" / name).is_file(), name
+    assert not (project / "site" / "sitemap.xml").exists(), "no sitemap without a base URL"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_language_title_description_and_disclaimer(built, page):
+    project, _ = built
+    html = read(project, page)
+    assert html.startswith('<!doctype html>\n<html lang="en">')
+    assert re.search(r"<title>[^<]+</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    assert '<meta property="og:title"' in html
+    assert "This is general information, not medical advice." in html
+    assert html.count("<h1>") == 1
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "404.html"])
+def test_links_between_pages_are_relative_and_name_files(built, page):
+    project, _ = built
+    html = read(project, page)
+    for href in re.findall(r'(?:href|src)="([^"]+)"', html):
+        if href.startswith(("https://", "http://", "#", "mailto:")):
+            continue
+        assert not href.startswith("/"), f"{page}: {href} is absolute"
+        path = href.split("#")[0]
+        assert path.endswith((".html", ".css", ".svg", ".js")), f"{page}: {href} does not name a file"
+        target = (project / "site" / page).parent / path
+        assert target.resolve().is_file(), f"{page}: {href} leads nowhere"
+
+
+def test_pages_carry_json_ld_about_the_condition_and_the_sources_they_cite(built):
+    project, _ = built
+    html = read(project, "anaemia/causes.html")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert data["@type"] == "MedicalWebPage"
+    assert data["about"] == {"@type": "MedicalCondition", "name": "Anaemia", "alternateName": ["Anemia"]}
+    assert data["dateModified"] == "2026-11-01"
+    assert "reviewedBy" not in data and "lastReviewed" not in data
+    assert [c["name"] for c in data["citation"]] == ["Iron deficiency anaemia", "Anemia"]
+
+
+def test_citations_are_numbered_and_sources_listed_on_the_page(built):
+    project, _ = built
+    html = read(project, "anaemia/causes.html")
+    assert '<a href="#source-nhs-anaemia"><span class="visually-hidden">source </span>1</a>' in html
+    assert '<li id="source-medlineplus-anemia">MedlinePlus.' in html
+    assert "Last updated <time datetime=\"2026-11-01\">1 November 2026</time>" in html
+    assert "This page has not yet been reviewed by a clinician." in html
+
+
+def test_handout_holds_every_section_with_unique_ids(built):
+    project, _ = built
+    html = read(project, "anaemia/handout.html")
+    for title in ("Causes", "Questions", "Glossary", "Is anaemia serious?", "Haemoglobin"):
+        assert title in html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    for anchor in re.findall(r'href="#([^"]+)"', html):
+        assert anchor in ids, f"handout link #{anchor} has no target"
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(built, tmp_path):
+    project, _ = built
+    other = tmp_path / "second"
+    assert run_build(project, "--out", str(other)).returncode == 0
+    assert snapshot(other) == snapshot(project / "site")
+
+
+def test_base_url_adds_canonical_links_sitemap_and_absolute_404_links(tmp_path):
+    project = make_project(tmp_path / "project")
+    assert run_build(project, "--base-url", "https://example.org/repo/").returncode == 0
+    site = project / "site"
+    assert '<link rel="canonical" href="https://example.org/repo/anaemia/causes.html">' in (
+        site / "anaemia/causes.html").read_text()
+    sitemap = (site / "sitemap.xml").read_text()
+    assert sitemap.count("<url>") == 7
+    assert "<loc>https://example.org/repo/</loc>" in sitemap
+    assert "Sitemap: https://example.org/repo/sitemap.xml" in (site / "robots.txt").read_text()
+    not_found = (site / "404.html").read_text()
+    assert 'href="https://example.org/repo/assets/style.css"' in not_found
+    assert 'href="https://example.org/repo/index.html"' in not_found
+
+
+def test_text_from_content_is_escaped_and_cannot_break_out_of_json(tmp_path):
+    project = make_project(tmp_path / "project")
+    causes = project / "content/anaemia/causes.md"
+    causes.write_text(causes.read_text().replace(
+        "title: Causes", 'title: "Causes </script><script>alert(1)</script> & <b>more</b>"'))
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site/anaemia/causes.html").read_text()
+    assert "<script>alert(1)" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;" in html
+    json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "\\u003c/script\\u003e" in json_ld
+    assert json.loads(json_ld)["name"].startswith("Causes </script>")
+
+
+def test_check_writes_nothing_and_prints_reading_grades(tmp_path):
+    project = make_project(tmp_path / "project")
+    result = run_build(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "reading grade" in result.stdout and "content/anaemia/causes.md" in result.stdout
+    assert result.stdout.strip().endswith("checked, nothing written")
+    assert not (project / "site").exists()
+
+
+def test_a_page_above_the_reading_grade_limit_fails_the_build(tmp_path):
+    project = make_project(tmp_path / "project")
+    causes = project / "content/anaemia/causes.md"
+    hard = ("Haematological abnormalities characterised by diminished erythrocyte concentrations "
+            "necessitate comprehensive investigation encompassing nutritional, inflammatory, "
+            "gastrointestinal and haematological aetiologies, particularly considering "
+            "multifactorial presentations [@nhs-anaemia]. ")
+    causes.write_text(causes.read_text() + "\n" + hard * 3)
+    result = run_build(project, "check")
+    assert result.returncode == 1
+    assert re.search(r"content/anaemia/causes.md:1: reading grade: the page reads at grade \d+\.\d, above the "
+                     r"limit of 8 — use shorter sentences", result.stderr), result.stderr

@@ -1,0 +1,65 @@
+"""Load: content files become values that remember their lines; unreadable bytes become problems."""
+
+from patientsite.load import YamlList, YamlMap, parse_markdown, parse_yaml
+from patientsite.problems import Problems
+
+
+def parse(text):
+    problems = Problems()
+    return parse_yaml(text, "content/x.yaml", problems), [str(p) for p in problems.items]
+
+
+def test_mapping_remembers_the_line_of_each_key_and_list_item():
+    value, problems = parse("title: A\nsources:\n  - one\n  - two\n")
+    assert problems == []
+    assert isinstance(value, YamlMap) and isinstance(value["sources"], YamlList)
+    assert value.line_of("sources") == 2
+    assert value["sources"].line_of(1) == 4
+
+
+def test_block_text_starts_on_the_line_after_its_key():
+    value, _ = parse("answer: |\n  First line.\n")
+    assert value.text_line_of("answer") == 2
+
+
+def test_aliases_are_refused_so_billion_laughs_cannot_expand():
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n"
+    value, problems = parse(laughs)
+    assert value is None
+    assert any("alias" in p for p in problems)
+
+
+def test_python_tags_are_refused_and_nothing_is_constructed():
+    value, problems = parse("a: !!python/object/apply:os.system ['echo hacked']\n")
+    assert value is None
+    assert problems[0].startswith("content/x.yaml:1: YAML: uses the tag")
+
+
+def test_duplicate_keys_name_both_lines():
+    _, problems = parse("title: A\nsummary: B\ntitle: C\n")
+    assert problems == ["content/x.yaml:3: title: appears twice (first on line 1) — keep one of them and delete the other"]
+
+
+def test_tab_indentation_says_to_use_spaces():
+    _, problems = parse("a:\n\t- b\n")
+    assert problems[0].startswith("content/x.yaml:2: YAML: cannot be read")
+    assert "tab" in problems[0]
+
+
+def test_deep_nesting_is_refused():
+    _, problems = parse("a: " + "[" * 60 + "]" * 60 + "\n")
+    assert any("nested more than" in p for p in problems)
+
+
+def test_front_matter_lines_count_from_the_top_of_the_file():
+    problems = Problems()
+    document = parse_markdown("---\ntitle: T\nsummary: S\n---\nBody line one.\n", "content/p.md", problems)
+    assert document.meta.line_of("summary") == 3
+    assert document.body_line == 5
+    assert document.body == "Body line one.\n"
+
+
+def test_unclosed_front_matter_is_a_clear_problem():
+    problems = Problems()
+    assert parse_markdown("---\ntitle: T\nBody\n", "content/p.md", problems) is None
+    assert "never closed" in str(problems.items[0])
