@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,8 @@ from .texts import PageText
 SOURCES_PAGE = "sources"
 HANDOUT_PAGE = "handout"
 NO_HTML = Markup("")
+ICON = "icon.svg"
+NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
 TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 
 
@@ -98,8 +101,11 @@ class SiteRenderer:
         self.environment = environment
         self.base_url = base_url
         self.paths = _page_paths(content)
+        self.icon_uri = NO_ICON
 
     def render_all(self, static_files: dict[str, bytes]) -> list[OutputFile]:
+        # Inside each page, the icon costs no request of its own (the page budget allows three).
+        self.icon_uri = _svg_data_uri(static_files[ICON]) if ICON in static_files else NO_ICON
         views = [self.home_view()]
         for topic in self.content.topics:
             views.extend(self.topic_views(topic))
@@ -116,8 +122,7 @@ class SiteRenderer:
 
     def home_view(self) -> PageView:
         home = self.content.home
-        view = self._page_view(home, "page.html", self.content.topics[0] if self.content.topics else None)
-        view.breadcrumbs = ()
+        view = self._page_view(home, "page.html", None)
         view.links = tuple(Link(t.title, self.paths[t.key]) for t in self.content.topics)
         return view
 
@@ -149,7 +154,6 @@ class SiteRenderer:
             key_points_html=tuple(place(point) for point in text.key_points),
             sources=numbering.sources(), review=topic.review, topic=topic,
             breadcrumbs=(Link("Home", self.paths[self.content.home.key]),),
-            links=tuple(self._link_to(page) for page in topic.sections + topic.tools),
             pronunciation=topic.pronunciation, other_names=topic.other_names,
         )
 
@@ -269,8 +273,9 @@ class SiteRenderer:
             "url": lambda key: relative_url(path, self.paths[key]),
             "href": lambda target: relative_url(path, target),
             "asset": lambda name: relative_url(path, asset_path(name)),
+            "icon_uri": self.icon_uri,
             "canonical": absolute_url(self.base_url, path) if self.base_url else None,
-            "json_ld": _json_ld(view, self.site, self.base_url),
+            "json_ld": _json_ld(view, self.site, self.base_url, self.content.topics),
             "checker_json": _safe_json(checker.checker_script_data(view.page.tool))
             if view.page is not None and view.page.kind == "checker" else None,
             "disclaimer_html": Markup(self.texts["site.yaml"].summary.html),
@@ -347,7 +352,7 @@ def _demote_headings(html: str) -> str:
     return re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
-def _json_ld(view: PageView, site: Site, base_url: str | None) -> Markup:
+def _json_ld(view: PageView, site: Site, base_url: str | None, topics: tuple[Topic, ...]) -> Markup:
     data: dict = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -358,17 +363,26 @@ def _json_ld(view: PageView, site: Site, base_url: str | None) -> Markup:
     }
     if base_url:
         data["url"] = absolute_url(base_url, view.path)
-    if view.topic is not None:
-        condition = {"@type": "MedicalCondition", "name": view.topic.title}
-        if view.topic.other_names:
-            condition["alternateName"] = list(view.topic.other_names)
-        data["about"] = condition
+    conditions = [_condition(topic) for topic in ((view.topic,) if view.topic else topics)]
+    if conditions:
+        data["about"] = conditions[0] if len(conditions) == 1 else conditions
     if view.review.is_reviewed:
         data["lastReviewed"] = view.review.reviewed_on.isoformat()
         data["reviewedBy"] = {"@type": "Person", "name": view.review.reviewed_by}
     if view.sources:
         data["citation"] = [{"@type": "CreativeWork", "name": s.title, "url": s.url} for s in view.sources]
     return _safe_json(data)
+
+
+def _condition(topic: Topic) -> dict:
+    condition = {"@type": "MedicalCondition", "name": topic.title}
+    if topic.other_names:
+        condition["alternateName"] = list(topic.other_names)
+    return condition
+
+
+def _svg_data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml," + quote(svg.decode("utf-8").strip(), safe=":/=")
 
 
 def _safe_json(data: object) -> Markup:

@@ -1,0 +1,98 @@
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from patientsite.readability import reading_grade
+
+REPO = Path(__file__).resolve().parent.parent
+
+EASY = "The cat sat on the mat. It was a sunny day. We had fun in the park. Then we went home."
+HARD = (
+    "Leucopenia, a diminution of circulating leukocytes attributable to heterogeneous aetiologies, "
+    "necessitates comprehensive haematological investigation, particularly when accompanied by "
+    "concomitant immunological abnormalities or unexplained constitutional manifestations."
+)
+
+
+def test_easy_text_scores_lower_than_hard_text():
+    easy, hard = reading_grade(EASY), reading_grade(HARD)
+    assert easy < 3
+    assert hard > 12
+
+
+def test_known_sentence_gets_the_grade_the_formula_gives():
+    # 9 words, 1 sentence, 11 syllables by the CMU dictionary ("over" and "lazy" have two):
+    # 0.39 * 9 + 11.8 * 11 / 9 - 15.59 = 2.34
+    assert reading_grade("The quick brown fox jumps over the lazy dog.") == pytest.approx(2.34, abs=0.01)
+
+
+def test_empty_text_has_grade_zero():
+    assert reading_grade("") == 0.0
+
+
+def test_other_languages_fall_back_to_hyphenation_rules():
+    assert reading_grade("Der Hund schläft im Garten. Die Katze spielt.", language="de") > -5
+
+
+def test_measures_offline_with_no_nltk_data(tmp_path):
+    """In a fresh process whose sockets fail and whose NLTK has no data, a grade is still measured."""
+    empty_home = tmp_path / "home"
+    empty_nltk_data = tmp_path / "nltk_data"
+    empty_home.mkdir()
+    empty_nltk_data.mkdir()
+    child = textwrap.dedent(
+        """
+        import socket
+
+        class NoNetworkSocket(socket.socket):
+            def __init__(self, *args, **kwargs):
+                raise OSError("network used")
+
+        def no_network(*args, **kwargs):
+            raise OSError("network used")
+
+        socket.socket = NoNetworkSocket
+        socket.create_connection = no_network
+        socket.getaddrinfo = no_network
+
+        import nltk
+
+        nltk.data.path[:] = [{nltk_data!r}]
+        try:
+            nltk.data.find("corpora/cmudict")
+        except LookupError:
+            pass
+        else:
+            raise SystemExit("nltk found a cmudict; this test would prove nothing")
+
+        def no_download(*args, **kwargs):
+            raise SystemExit("nltk.download was called")
+
+        nltk.download = no_download
+
+        from patientsite.readability import reading_grade
+
+        print(reading_grade("The quick brown fox jumps over the lazy dog."))
+        """
+    ).format(nltk_data=str(empty_nltk_data))
+    environment = {
+        **os.environ,
+        "HOME": str(empty_home),
+        "NLTK_DATA": str(empty_nltk_data),
+        "PYTHONPATH": str(REPO),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", child],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) == pytest.approx(2.34, abs=0.01)
