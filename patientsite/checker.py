@@ -1,0 +1,441 @@
+"""Checker: the count checker's settings from checker.yaml, checked, and the data its script receives.
+
+The script (static/checker.js) holds no number or message of its own: everything it compares against or
+says comes from here, so an editor can change it and the build tells them when it no longer adds up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from .fields import Fields
+from .load import YamlMap
+from .problems import Problems
+
+# Each message the script shows → the {placeholders} it fills in for that message.
+MESSAGES: dict[str, frozenset[str]] = {
+    name: frozenset(placeholders.split())
+    for name, placeholders in {
+        "count_empty": "",
+        "not_a_number": "",
+        "negative": "",
+        "zero": "",
+        "unknown_unit": "text",
+        "unit_conflict": "typed chosen",
+        "unit_missing": "value",
+        "unit_missing_likely": "value likely",
+        "count_too_high": "count",
+        "count_too_low": "count",
+        "percent_too_high": "",
+        "percent_sum_too_high": "sum",
+        "bands_without_neutrophils": "",
+        "anc_above_count": "anc count",
+        "anc_too_low": "anc count",
+        "range_incomplete": "",
+        "range_reversed": "",
+        "range_implausible": "count unit",
+        "age_missing": "",
+        "read_as": "typed count thousands",
+        "unit_inferred": "",
+        "compared_with_typical": "range source",
+        "compared_with_lab": "range",
+        "child_no_verdict": "",
+        "anc_given": "anc thousands count percent",
+        "anc_worked_out": "anc thousands count percent",
+        "anc_grades": "",
+        "anc_child": "",
+        "duffy_note": "",
+        "urgent_reminder": "",
+        "not_a_diagnosis": "",
+    }.items()
+}
+
+# The page's words: form labels and hints, headings, the urgent box, table captions.
+LABELS = (
+    "intro", "no_script", "count", "count_hint", "unit", "unit_hint", "neutrophils", "neutrophils_hint",
+    "neutrophil_percent", "neutrophil_percent_hint", "band_percent", "band_percent_hint", "anc", "anc_hint",
+    "anc_unit", "anc_unit_same", "lab_range", "lab_range_hint", "lab_range_low", "lab_range_high", "age",
+    "adult", "child", "submit", "result", "problem", "urgent_title", "urgent", "how_to_read", "table",
+    "count_table_caption", "anc_table_caption", "column_range_per_microlitre", "column_range_thousands",
+    "column_meaning",
+)
+
+LAB_RANGE_VERDICTS = ("low", "within", "high")
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str  # shown after a number: "×10⁹/L"
+    label: str  # the choice in the form
+    hint: str
+    cells_per_microlitre: int
+    spellings: tuple[str, ...]  # as reports write it after the number
+
+
+@dataclass(frozen=True)
+class Verdict:
+    title: str
+    message: str
+    duffy_note: bool
+
+
+@dataclass(frozen=True)
+class Range:
+    """Counts from `start` to `end` cells per µL, both included; `end` is None for the last range."""
+
+    id: str
+    start: int
+    end: int | None
+    verdict: Verdict
+    summary: str
+    typical: bool = False
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """A range as a row of the table readers see without the script."""
+
+    per_microlitre: str
+    in_largest_unit: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CheckerConfig:
+    units: tuple[Unit, ...]
+    lowest_count: int
+    highest_count: int
+    lowest_range_end: int
+    highest_range_end: int
+    typical_range_source: str
+    count_ranges: tuple[Range, ...]
+    anc_ranges: tuple[Range, ...]
+    lab_range_verdicts: Mapping[str, Verdict]
+    labels: Mapping[str, str]
+    how_to_read: tuple[str, ...]
+    messages: Mapping[str, str]
+
+    @property
+    def typical_range(self) -> Range:
+        return next(r for r in self.count_ranges if r.typical)
+
+    @property
+    def largest_factor(self) -> int:
+        return max(unit.cells_per_microlitre for unit in self.units)
+
+    @property
+    def count_rows(self) -> tuple[ReferenceRow, ...]:
+        return reference_rows(self.count_ranges, self.largest_factor)
+
+    @property
+    def anc_rows(self) -> tuple[ReferenceRow, ...]:
+        return reference_rows(self.anc_ranges, self.largest_factor)
+
+
+# --- reading checker.yaml -----------------------------------------------------------------------------------
+
+
+def read_checker(fields: Fields, problems: Problems) -> CheckerConfig | None:
+    """The checker's own fields of checker.yaml, or None when a problem makes the checker unusable."""
+    before = len(problems.errors)
+    units = tuple(_units(fields, problems))
+    lowest, highest = _limits(fields, "lowest_count", "highest_count")
+    lowest_end, highest_end = _limits(fields, "lowest_range_end", "highest_range_end")
+    _check_range_limits(fields, (lowest, highest), (lowest_end, highest_end))
+    typical_source = fields.text("typical_range_source")
+    count_ranges = _ranges(fields, "count_ranges", problems)
+    anc_ranges = _ranges(fields, "anc_ranges", problems)
+    _check_typical(fields, count_ranges, problems)
+    verdicts = _lab_range_verdicts(fields)
+    labels = _texts(fields, "labels", LABELS)
+    how_to_read = fields.text_list("how_to_read", required=True)
+    messages = _messages(fields, problems)
+    if len(problems.errors) > before:
+        return None
+    return CheckerConfig(units, lowest, highest, lowest_end, highest_end, typical_source, count_ranges,
+                         anc_ranges, verdicts, labels, how_to_read, messages)
+
+
+def _units(fields: Fields, problems: Problems) -> Iterator[Unit]:
+    seen: dict[str, int] = {}
+    mappings = fields.mappings("units", required=True)
+    for mapping in mappings:
+        item = Fields(mapping, fields.file, problems, "units")
+        unit = Unit(
+            id=item.identifier("id") or "",
+            name=item.text("name") or "",
+            label=item.text("label") or "",
+            hint=item.text("hint") or "",
+            cells_per_microlitre=_whole_number(item, "cells_per_microlitre", minimum=1) or 0,
+            spellings=item.text_list("spellings", required=True),
+        )
+        item.finish()
+        if unit.id in seen:
+            problems.add(fields.file, mapping.line_of("id"), "units.id",
+                         f"'{unit.id}' is used twice (first on line {seen[unit.id]})",
+                         "give each unit its own id")
+        seen[unit.id] = mapping.line_of("id")
+        yield unit
+    if mappings and 1 not in [mapping.get("cells_per_microlitre") for mapping in mappings]:
+        problems.add(fields.file, fields.line("units"), "units", "no unit has cells_per_microlitre: 1",
+                     "the checker compares counts per µL: keep a unit 'per µL' with cells_per_microlitre: 1")
+
+
+def _limits(fields: Fields, lowest_name: str, highest_name: str) -> tuple[int, int]:
+    """Two limits in order, or (0, 0) after a problem."""
+    lowest = _whole_number(fields, lowest_name, minimum=1)
+    highest = _whole_number(fields, highest_name, minimum=1)
+    if lowest is None or highest is None:
+        return 0, 0
+    if lowest >= highest:
+        fields.problems.add(fields.file, fields.line(lowest_name), lowest_name,
+                            f"{lowest:,} is not below {highest_name} ({highest:,})",
+                            f"{lowest_name} is the smallest believable value, {highest_name} the largest")
+        return 0, 0
+    return lowest, highest
+
+
+def _check_range_limits(fields: Fields, counts: tuple[int, int], range_ends: tuple[int, int]) -> None:
+    if 0 in counts + range_ends:
+        return  # already reported
+    if range_ends[0] < counts[0] or range_ends[1] > counts[1]:
+        fields.problems.add(fields.file, fields.line("lowest_range_end"), "lowest_range_end",
+                            "a lab's range must lie within lowest_count and highest_count",
+                            f"keep both range ends between {counts[0]:,} and {counts[1]:,}")
+
+
+def _ranges(fields: Fields, name: str, problems: Problems) -> tuple[Range, ...]:
+    mappings = fields.mappings(name, required=True)
+    ranges = [_range(Fields(mapping, fields.file, problems, name)) for mapping in mappings]
+    _check_sequence(fields.file, name, list(zip(mappings, ranges, strict=True)), problems)
+    return tuple(r for r in ranges if r is not None)
+
+
+def _range(item: Fields) -> Range | None:
+    range_id = item.identifier("id")
+    start = _whole_number(item, "from", minimum=0)
+    end = _whole_number(item, "to", minimum=0, required=False)
+    typical = _flag(item, "typical", "write 'typical: true' on the one typical range, or leave it out",
+                    default=False)
+    verdict = _verdict(item)
+    summary = item.text("summary")
+    item.finish()
+    if start is not None and end is not None and end < start:
+        item.problems.add(item.file, item.line("to"), _label(item, "to"),
+                          f"{end:,} is below from ({start:,})",
+                          "'to' is the last count in the range, so it cannot be below 'from'")
+        return None
+    if range_id is None or start is None or verdict is None or summary is None:
+        return None
+    return Range(range_id, start, end, verdict, summary, typical is True)
+
+
+def _check_sequence(file: str, name: str, items: list[tuple[YamlMap, Range | None]],
+                    problems: Problems) -> None:
+    """The ranges start at 0, follow one another without gap or overlap, and only the last is open-ended."""
+    previous: Range | None = None
+    ids: set[str] = set()
+    for index, (mapping, current) in enumerate(items):
+        if current is None:
+            previous = None
+            continue
+        if current.id in ids:
+            problems.add(file, mapping.line_of("id"), f"{name}.id", f"'{current.id}' is used twice",
+                         "give each range its own id")
+        ids.add(current.id)
+        if index == 0 and current.start != 0:
+            problems.add(file, mapping.line_of("from"), f"{name}.from",
+                         f"the first range starts at {current.start:,}, not 0",
+                         "start the first range at 'from: 0' so that every count has a range")
+        if previous is not None and previous.end is not None and current.start != previous.end + 1:
+            _add_gap_or_overlap(file, name, mapping, previous, current, problems)
+        _check_open_end(file, name, mapping, current, index == len(items) - 1, problems)
+        previous = current
+
+
+def _add_gap_or_overlap(file: str, name: str, mapping: YamlMap, previous: Range, current: Range,
+                        problems: Problems) -> None:
+    what = "counts in between have no range" if current.start > previous.end + 1 else "the ranges overlap"
+    where = f"'{current.id}' starts at {current.start:,} but '{previous.id}' ends at {previous.end:,}"
+    problems.add(file, mapping.line_of("from"), f"{name}.from", f"{where}: {what}",
+                 f"start '{current.id}' at {previous.end + 1:,}, one above the end of the range before it")
+
+
+def _check_open_end(file: str, name: str, mapping: YamlMap, current: Range, last: bool,
+                    problems: Problems) -> None:
+    if current.end is None and not last:
+        problems.add(file, mapping.line, f"{name}.to",
+                     f"'{current.id}' has no 'to' but is not the last range",
+                     "give it a 'to', or move it to the end of the list")
+    if current.end is not None and last:
+        problems.add(file, mapping.line_of("to"), f"{name}.to",
+                     f"the last range ends at {current.end:,}, so higher counts have no range",
+                     "leave 'to' out of the last range")
+
+
+def _check_typical(fields: Fields, ranges: tuple[Range, ...], problems: Problems) -> None:
+    typical = [r.id for r in ranges if r.typical]
+    if ranges and len(typical) != 1:
+        found = f"{len(typical)} are" + (f" ({', '.join(typical)})" if typical else "")
+        problems.add(fields.file, fields.line("count_ranges"), "count_ranges.typical",
+                     f"one range must be marked 'typical: true'; {found}",
+                     "mark the range the checker names as 'the typical adult range'")
+
+
+def _verdict(item: Fields) -> Verdict | None:
+    title, message = item.text("title"), item.text("message")
+    duffy_note = _flag(item, "duffy_note", "write 'duffy_note: true' to show the Duffy-null note with this "
+                       "result, or 'duffy_note: false'")
+    if title is None or message is None or duffy_note is None:
+        return None
+    return Verdict(title, message, duffy_note)
+
+
+def _lab_range_verdicts(fields: Fields) -> Mapping[str, Verdict]:
+    group = _group(fields, "lab_range_verdicts")
+    if group is None:
+        return {}
+    verdicts = {}
+    for name in LAB_RANGE_VERDICTS:
+        item = _group(group, name)
+        verdict = _verdict(item) if item else None
+        if item:
+            item.finish()
+        if verdict is not None:
+            verdicts[name] = verdict
+    group.finish()
+    return verdicts
+
+
+def _texts(fields: Fields, name: str, names: tuple[str, ...]) -> dict[str, str]:
+    group = _group(fields, name)
+    if group is None:
+        return {}
+    texts = {key: group.text(key) for key in names}
+    group.finish()
+    return {key: value for key, value in texts.items() if value is not None}
+
+
+def _messages(fields: Fields, problems: Problems) -> dict[str, str]:
+    messages = _texts(fields, "messages", tuple(MESSAGES))
+    for key, text in messages.items():
+        for placeholder in PLACEHOLDER.findall(text):
+            if placeholder not in MESSAGES[key]:
+                allowed = ", ".join("{" + p + "}" for p in sorted(MESSAGES[key])) or "none"
+                problems.add(fields.file, fields.mapping["messages"].line_of(key), f"messages.{key}",
+                             f"'{{{placeholder}}}' is not filled in for this message",
+                             f"the placeholders this message can use: {allowed}")
+    return messages
+
+
+# --- reading fields -----------------------------------------------------------------------------------------
+
+
+def _group(fields: Fields, name: str) -> Fields | None:
+    """The fields of a mapping nested under `name`, or None after reporting that it is missing or not one."""
+    value = fields.mapping.get(name)
+    fields.known.add(name)
+    if not isinstance(value, YamlMap):
+        line = fields.line(name) if value is not None else fields.mapping.line
+        fields.problems.add(fields.file, line, _label(fields, name),
+                            "is missing" if value is None else "must be a group of 'name: value' lines",
+                            f"write '{name}:' and under it, indented, one line for each entry")
+        return None
+    return Fields(value, fields.file, fields.problems, _label(fields, name))
+
+
+def _flag(fields: Fields, name: str, hint: str, default: bool | None = None) -> bool | None:
+    """A true/false field; None after a problem."""
+    value = fields.mapping.get(name, default)
+    fields.known.add(name)
+    if isinstance(value, bool):
+        return value
+    fields.problems.add(fields.file, fields.line(name), _label(fields, name),
+                        "is missing" if value is None else "must be true or false", hint)
+    return None
+
+
+def _whole_number(fields: Fields, name: str, minimum: int, required: bool = True) -> int | None:
+    value = fields.number(name, required)
+    if value is None:
+        return None
+    if value != int(value) or value < minimum:
+        fields.problems.add(fields.file, fields.line(name), _label(fields, name),
+                            f"{value:g} is not a whole number of {minimum} or more",
+                            "write counts as whole numbers of cells per µL, without commas, e.g. 3500")
+        return None
+    return int(value)
+
+
+def _label(fields: Fields, name: str) -> str:
+    return f"{fields.where}.{name}" if fields.where else name
+
+
+# --- what the page shows and the script receives ------------------------------------------------------------
+
+
+def reference_rows(ranges: tuple[Range, ...], factor: int) -> tuple[ReferenceRow, ...]:
+    """One table row a range, with its counts per µL and in the largest unit (×10⁹/L)."""
+    following = list(ranges[1:]) + [None]
+    return tuple(
+        ReferenceRow(*range_texts(current, after, factor), current.verdict.title, current.summary)
+        for current, after in zip(ranges, following, strict=True)
+    )
+
+
+def range_texts(current: Range, following: Range | None, factor: int = 1000) -> tuple[str, str]:
+    """A range as the table shows it: ('3,500 to 4,499', '3.5 to 4.49'); the first range reads
+    'below …', the last 'above …' or '… or more'."""
+    if current.start == 0 and following is not None:
+        return f"below {following.start:,}", f"below {_in_unit(following.start, factor)}"
+    if current.end is None:
+        if current.start % 10:
+            return f"above {current.start - 1:,}", f"above {_in_unit(current.start - 1, factor)}"
+        return f"{current.start:,} or more", f"{_in_unit(current.start, factor)} or more"
+    return (f"{current.start:,} to {current.end:,}",
+            f"{_in_unit(current.start, factor)} to {_in_unit(current.end, factor, round_down=True)}")
+
+
+def _in_unit(cells: int, factor: int, round_down: bool = False) -> str:
+    """Cells per µL in a larger unit, to two decimals as labs print it: 3500 → 3.5, 4499 → 4.49 (an end is
+    rounded down, so that it never reads as the start of the next range)."""
+    hundredths = cells * 100 / factor
+    text = f"{(math.floor(hundredths) if round_down else round(hundredths)) / 100:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def checker_script_data(config: CheckerConfig) -> dict:
+    """Plain JSON-able data for static/checker.js."""
+    return {
+        "units": [_unit_data(unit) for unit in config.units],
+        "lowestCount": config.lowest_count,
+        "highestCount": config.highest_count,
+        "lowestRangeEnd": config.lowest_range_end,
+        "highestRangeEnd": config.highest_range_end,
+        "countRanges": [_range_data(r) for r in config.count_ranges],
+        "ancRanges": [_range_data(r) for r in config.anc_ranges],
+        "labRangeVerdicts": {name: _verdict_data(v) for name, v in config.lab_range_verdicts.items()},
+        "typicalRange": range_texts(config.typical_range, None)[0],
+        "typicalRangeSource": config.typical_range_source,
+        "headings": {"result": config.labels["result"], "problem": config.labels["problem"]},
+        "messages": dict(config.messages),
+    }
+
+
+def _unit_data(unit: Unit) -> dict:
+    return {"id": unit.id, "name": unit.name, "factor": unit.cells_per_microlitre,
+            "spellings": list(unit.spellings)}
+
+
+def _range_data(current: Range) -> dict:
+    return {"id": current.id, "from": current.start, "to": current.end, **_verdict_data(current.verdict)}
+
+
+def _verdict_data(verdict: Verdict) -> dict:
+    return {"title": verdict.title, "message": verdict.message, "duffyNote": verdict.duffy_note}

@@ -1,0 +1,235 @@
+/* The count checker. Every threshold, unit and message comes from content/leucopenia/checker.yaml (via
+   #checker-data), whose comments state the rules. Nothing typed leaves the page. */
+(() => {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("checker-data").textContent);
+  const units = data.units.slice().sort((a, b) => a.factor - b.factor);
+  const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+  /* How a unit is compared: "x10^9/L", "×10⁹/L", "10*9/l" and "x10e9/L" all become "109/l". */
+  const spelling = (text) => text.toLowerCase().replace(/\s+/g, "").replace(/×/g, "x").replace(/[µμ]/g, "u")
+    .replace(/[⁰-⁹¹²³]/g, (c) => SUPERSCRIPTS.indexOf(c)).replace(/[\^*]|e(?=\d)|^x|cells/g, "")
+    .replace(/per/g, "/").replace(/^\//, "");
+  const unitById = (id) => units.find((u) => u.id === id) || null;
+  const unitBySpelling = (text) => units.find((u) => u.spellings.some((s) => spelling(s) === spelling(text))) || null;
+
+  /* "3,600" "3 600" → 3600; "3,6" → 3.6; "0,500" → 0.5. → {value, rest: what follows} or {error}. */
+  function readNumber(text) {
+    text = String(text || "").trim();
+    if (!text) return { error: "empty" };
+    if (/^[-−–]\s*[\d.,]/.test(text)) return { error: "negative" };
+    const match = /^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|[\d.,]*\d)\s*(.*)$/.exec(text);
+    if (!match) return { error: "not_a_number" };
+    let digits = match[1].replace(/[ \u00a0\u202f]/g, "");
+    if (/^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$/.test(digits)) digits = digits.replace(/,/g, "");
+    else if (/^\d*,\d+$/.test(digits)) digits = digits.replace(",", ".");
+    if (!/^\d*\.?\d+$/.test(digits)) return { error: "not_a_number" };
+    return { value: parseFloat(digits), rest: match[2] };
+  }
+
+  const group = (cells) => String(cells).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const shown = (value) => (Number.isInteger(value) ? group(value) : String(value));
+  const largest = () => units[units.length - 1].factor;
+  const inLargest = (cells) => (cells / largest()).toFixed(String(largest()).length - 1).replace(/\.?0+$/, "");
+  const message = (key, values = {}) => data.messages[key].replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all);
+  const rangeFor = (ranges, cells) => ranges.find((r) => cells >= r.from && (r.to === null || cells <= r.to));
+  const believable = (cells) => cells >= data.lowestCount && cells <= data.highestCount;
+
+  function fail(errors, field, code, values) {
+    if (!errors.some((e) => e.field === field)) errors.push({ field, code, message: message(code, values) });
+    return null;
+  }
+
+  /* A number and its unit → {value, cells, unit, inferred}, or null after adding an error for `field`. A
+     typed unit must agree with the chosen one and wins over `fallback` (the count's unit). */
+  function readQuantity(text, chosenId, field, errors, { fallback, infer, zeroAllowed } = {}) {
+    const read = readNumber(text);
+    if (read.error) return fail(errors, field, read.error === "empty" ? "count_empty" : read.error);
+    const typed = read.rest ? unitBySpelling(read.rest) : null;
+    if (read.rest && !typed) return fail(errors, field, "unknown_unit", { text: read.rest });
+    const chosen = unitById(chosenId);
+    if (typed && chosen && typed !== chosen) {
+      return fail(errors, field, "unit_conflict", { typed: typed.name, chosen: chosen.name });
+    }
+    if (read.value === 0 && !zeroAllowed) return fail(errors, field, "zero");
+    let unit = typed || chosen || unitById(fallback) || (read.value === 0 ? units[0] : null);
+    const inferred = !unit && Boolean(infer);
+    if (inferred) unit = inferUnit(read.value, errors);
+    return unit && { value: read.value, cells: Math.round(read.value * unit.factor), unit, inferred };
+  }
+
+  /* With no unit, a number is read in the smallest unit only if no other unit gives a believable count. */
+  function inferUnit(value, errors) {
+    const possible = units.filter((u) => believable(value * u.factor));
+    if (possible.length === 1 && possible[0] === units[0]) return units[0];
+    if (!possible.length && value > data.highestCount) {
+      return fail(errors, "count", "count_too_high", { count: group(Math.round(value)) });
+    }
+    if (possible.length !== 1) return fail(errors, "unit", "unit_missing", { value: shown(value) });
+    const likely = `${possible[0].name} (${group(Math.round(value * possible[0].factor))} ${units[0].name})`;
+    return fail(errors, "unit", "unit_missing_likely", { value: shown(value), likely });
+  }
+
+  function readCount(input, errors) {
+    const count = readQuantity(input.count, input.unit, "count", errors, { infer: true });
+    if (count && !believable(count.cells)) {
+      const code = count.cells > data.highestCount ? "count_too_high" : "count_too_low";
+      return fail(errors, "count", code, { count: group(count.cells) });
+    }
+    return count;
+  }
+
+  function readRange(input, count, errors) {
+    if (!input.rangeLow.trim() && !input.rangeHigh.trim()) return null;
+    const [low, high] = [["range-low", input.rangeLow], ["range-high", input.rangeHigh]].map(([field, text]) => {
+      if (!text.trim()) return fail(errors, field, "range_incomplete");
+      const end = readQuantity(text, "", field, errors, { fallback: count && count.unit.id });
+      if (end && (end.cells < data.lowestRangeEnd || end.cells > data.highestRangeEnd)) {
+        return fail(errors, field, "range_implausible", { count: group(end.cells), unit: end.unit.name });
+      }
+      return end;
+    });
+    if (!low || !high) return null;
+    return low.cells < high.cells ? { low: low.cells, high: high.cells } : fail(errors, "range-low", "range_reversed");
+  }
+
+  function readPercent(text, field, errors) {
+    if (!text.trim()) return null;
+    const read = readNumber(text);
+    if (read.error || (read.rest && read.rest !== "%")) return fail(errors, field, read.error || "not_a_number");
+    return read.value > 100 ? fail(errors, field, "percent_too_high") : read.value;
+  }
+
+  /* The neutrophil count printed on the report, or worked out from the percentages; null if neither. */
+  function readNeutrophils(input, count, errors) {
+    const neutrophils = readPercent(input.neutrophils, "neutrophils", errors);
+    const bands = readPercent(input.bands, "bands", errors);
+    if (bands !== null && !input.neutrophils.trim()) fail(errors, "neutrophils", "bands_without_neutrophils");
+    const percent = Math.round(((neutrophils || 0) + (bands || 0)) * 100) / 100;
+    if (percent > 100) fail(errors, "neutrophils", "percent_sum_too_high", { sum: percent });
+    if (input.anc.trim()) {
+      const anc = readQuantity(input.anc, input.ancUnit, "anc", errors,
+        { zeroAllowed: true, fallback: count && count.unit.id });
+      if (!anc || !count) return null;
+      const values = { anc: group(anc.cells), count: group(count.cells) };
+      if (anc.cells > 0 && anc.cells < data.lowestCount) return fail(errors, "anc", "anc_too_low", values);
+      if (anc.cells > count.cells) return fail(errors, "anc", "anc_above_count", values);
+      return { cells: anc.cells, given: true };
+    }
+    if (neutrophils === null || !count || percent > 100) return null;
+    return { cells: Math.round((count.cells * percent) / 100), given: false, percent };
+  }
+
+  /* Everything the checker concludes from the form's text, as plain data: the tests call this directly. */
+  function check(input) {
+    const errors = [];
+    const count = readCount(input, errors);
+    const range = readRange(input, count, errors);
+    const neutrophils = readNeutrophils(input, count, errors);
+    if (input.age !== "adult" && input.age !== "child") fail(errors, "age", "age_missing");
+    if (errors.length) return { errors };
+    const adult = input.age === "adult";
+    let verdict = null;
+    let category = null;
+    if (range) {
+      category = count.cells < range.low ? "low" : count.cells > range.high ? "high" : "within";
+      verdict = data.labRangeVerdicts[category];
+      category = `lab-${category}`;
+    } else if (adult) {
+      verdict = rangeFor(data.countRanges, count.cells);
+      category = verdict.id;
+    }
+    const ancRange = neutrophils && adult ? rangeFor(data.ancRanges, neutrophils.cells) : null;
+    const basis = neutrophils && adult ? ancRange : verdict;
+    return { errors, count, range, category, verdict, neutrophils, ancRange,
+      grade: ancRange ? ancRange.id : null, duffy: Boolean(basis && basis.duffyNote) };
+  }
+
+  /* --- the page ------------------------------------------------------------------------------------------ */
+
+  /* The result as [class, text] lines; a class starting with "!" is shown in bold. */
+  function resultLines({ count, range, verdict, category, neutrophils: n, ancRange, duffy }) {
+    const lines = [["", message("read_as", { typed: `${shown(count.value)} ${count.unit.name}`,
+      count: group(count.cells), thousands: inLargest(count.cells) })]];
+    if (count.inferred) lines.push(["", message("unit_inferred")]);
+    if (verdict) {
+      lines.push([`!verdict verdict-${category}`, verdict.title], ["", verdict.message], ["", range
+        ? message("compared_with_lab", { range: `${group(range.low)} to ${group(range.high)}` })
+        : message("compared_with_typical", { range: data.typicalRange, source: data.typicalRangeSource })]);
+    } else {
+      lines.push(["", message("child_no_verdict")]);
+    }
+    if (n) {
+      lines.push(["", message(n.given ? "anc_given" : "anc_worked_out", { anc: group(n.cells),
+        thousands: inLargest(n.cells), count: group(count.cells), percent: n.percent })]);
+      if (ancRange) {
+        lines.push([`!verdict anc-${ancRange.id}`, ancRange.title], ["", ancRange.message], ["", message("anc_grades")]);
+      } else {
+        lines.push(["", message("anc_child")]);
+      }
+    }
+    if (duffy) lines.push(["note", message("duffy_note")]);
+    lines.push(["!urgent", message("urgent_reminder")], ["disclaimer", message("not_a_diagnosis")]);
+    return lines;
+  }
+
+  function paragraph([classes, text]) {
+    const node = document.createElement("p");
+    const bold = classes.startsWith("!");
+    (bold ? node.appendChild(document.createElement("strong")) : node).textContent = text;
+    classes.replace("!", "").split(" ").filter(Boolean).forEach((name) => node.classList.add(`checker-${name}`));
+    return node;
+  }
+
+  const FIELDS = ["count", "unit", "neutrophils", "bands", "anc", "ancUnit", "rangeLow", "rangeHigh", "age"];
+  const readForm = (form, values = new FormData(form)) =>
+    Object.fromEntries(FIELDS.map((name) => [name, String(values.get(name) ?? "")]));
+
+  function showErrors(form, errors) {
+    form.querySelectorAll(".checker-error").forEach((node) => {
+      const error = errors.find((e) => node.id === `checker-${e.field}-error`);
+      node.textContent = error ? error.message : "";
+      node.hidden = !error;
+      const field = node.closest(".checker-field");
+      field.classList.toggle("checker-field-invalid", Boolean(error));
+      field.querySelectorAll("input").forEach((input) => {
+        if (error) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      });
+    });
+  }
+
+  /* Errors go next to their fields, and are listed with links to them. */
+  function show(form, output) {
+    const result = check(readForm(form));
+    showErrors(form, result.errors);
+    const heading = document.createElement("h2");
+    heading.textContent = data.headings[result.errors.length ? "problem" : "result"];
+    output.replaceChildren(heading);
+    if (!result.errors.length) {
+      output.append(...resultLines(result).map(paragraph));
+      return;
+    }
+    const list = output.appendChild(document.createElement("ul"));
+    result.errors.forEach((error) => {
+      const link = list.appendChild(document.createElement("li")).appendChild(document.createElement("a"));
+      link.href = `#checker-${error.field}-error`;
+      link.textContent = error.message;
+    });
+    form.querySelector(".checker-field-invalid input")?.focus();
+  }
+
+  const form = document.getElementById("checker-form");
+  const output = document.getElementById("checker-result");
+  if (form && output) {
+    form.hidden = false;
+    document.querySelectorAll(".checker-no-script").forEach((node) => { node.hidden = true; });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      show(form, output);
+    });
+  }
+
+  window.WbcChecker = { check, readNumber, unitBySpelling, data };
+})();

@@ -1,0 +1,299 @@
+"""The count checker in Chromium: every case of checker_cases.yaml through the real script and content, and
+the page itself — the form, the result read out to screen readers, keyboard use, no network, file://, and
+no JavaScript at all."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_support import ROOT
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+CASES = yaml.safe_load((Path(__file__).parent / "checker_cases.yaml").read_text(encoding="utf-8"))["cases"]
+CONTENT = yaml.safe_load((ROOT / "content" / "leucopenia" / "checker.yaml").read_text(encoding="utf-8"))
+CHECKER_PAGE = "leucopenia/checker.html"
+SCRIPT = ROOT / "static" / "checker.js"
+FORM_FIELDS = {"count": "", "unit": "", "neutrophils": "", "bands": "", "anc": "", "anc_unit": "",
+               "range_low": "", "range_high": "", "age": "adult"}
+
+# What the tests compare, taken from the script's answer as plain data.
+CONCLUSIONS_SCRIPT = """cases => cases.map(input => {
+    const result = WbcChecker.check(input);
+    return {
+        errors: Object.fromEntries(result.errors.map(error => [error.field, error.code])),
+        messages: result.errors.map(error => error.message),
+        category: result.category, cells: result.count && result.count.cells,
+        inferred: result.count && result.count.inferred,
+        anc: result.neutrophils ? result.neutrophils.cells : null, grade: result.grade, duffy: result.duffy,
+    };
+})"""
+
+AXE_SCRIPT = """async () => {
+    const rules = {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']};
+    return (await axe.run(document, rules)).violations
+        .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+}"""
+
+
+def script_input(case_input: dict) -> dict:
+    fields = {**FORM_FIELDS, **case_input}
+    return {
+        "count": fields["count"], "unit": fields["unit"], "neutrophils": fields["neutrophils"],
+        "bands": fields["bands"], "anc": fields["anc"], "ancUnit": fields["anc_unit"],
+        "rangeLow": fields["range_low"], "rangeHigh": fields["range_high"], "age": fields["age"],
+    }
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def checker(context: BrowserContext, served_site: str) -> Iterator[Page]:
+    page = context.new_page()
+    page.goto(served_site + CHECKER_PAGE)
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def conclusions(context: BrowserContext, served_site: str) -> list[dict]:
+    """Every case run through the script at once, in one page, in the order of the table."""
+    page = context.new_page()
+    page.goto(served_site + CHECKER_PAGE)
+    answers = page.evaluate(CONCLUSIONS_SCRIPT, [script_input(case["input"]) for case in CASES])
+    page.close()
+    return answers
+
+
+def test_the_case_table_is_well_formed():
+    names = [case["name"] for case in CASES]
+    assert len(names) == len(set(names)), "two cases share a name"
+    for case in CASES:
+        assert set(case["input"]) <= set(FORM_FIELDS), case["name"]
+        assert set(case["expect"]) <= {"errors", "category", "cells", "inferred", "anc", "grade", "duffy"}
+        assert "errors" not in case["expect"] or len(case["expect"]) == 1, case["name"]
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[case["name"] for case in CASES])
+def test_case(conclusions: list[dict], index: int):
+    case, answer = CASES[index], conclusions[index]
+    expected = case["expect"]
+    if "errors" in expected:
+        assert answer["errors"] == expected["errors"], f"{case['input']} → {answer}"
+        assert answer["category"] is None and answer["cells"] is None, "a verdict was given despite an error"
+        assert all(answer["messages"]) and not any("{" in m for m in answer["messages"]), answer["messages"]
+        return
+    assert answer["errors"] == {}, f"{case['input']} → {answer['messages']}"
+    for key, value in expected.items():
+        assert answer[key] == value, f"{key}: expected {value!r}, got {answer[key]!r} for {case['input']}"
+
+
+def test_no_spelling_of_a_unit_means_two_units(checker: Page):
+    clashes = checker.evaluate("""() => WbcChecker.data.units.flatMap(unit => unit.spellings
+        .filter(spelling => WbcChecker.unitBySpelling(spelling) !== null
+            && WbcChecker.unitBySpelling(spelling).id !== unit.id)
+        .map(spelling => spelling + ' (' + unit.id + ')'))""")
+    assert clashes == []
+
+
+# --- the page -----------------------------------------------------------------------------------------------
+
+
+def fill_form(page: Page, count: str, unit: str | None = None, age: str = "adult") -> None:
+    page.fill("#checker-count", count)
+    if unit:
+        page.check(f"#checker-unit-{unit}")
+    page.check(f"#checker-age-{age}")
+    page.click("button[type=submit]")
+
+
+def test_borderline_count_points_the_reader_to_their_labs_range(checker: Page):
+    fill_form(checker, "3.6", "thousands-per-microlitre")
+    result = checker.locator("#checker-result")
+    expect(result).to_have_attribute("aria-live", "polite")
+    expect(result.locator(".checker-verdict")).to_have_text("Borderline")
+    expect(result).to_contain_text("3,600 per µL")
+    expect(result).to_contain_text("range printed on your lab report")
+    expect(result).to_contain_text("This is not a diagnosis")
+    expect(result.locator(".checker-urgent")).to_contain_text("38 °C (100.4 °F)")
+    expect(result.locator(".checker-note")).to_contain_text("Duffy-null")
+
+
+def test_a_number_with_no_unit_asks_for_the_unit_next_to_the_field(checker: Page):
+    fill_form(checker, "3.6")
+    error = checker.locator("#checker-unit-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Choose the unit")
+    expect(checker.locator("#checker-result .checker-verdict")).to_have_count(0)
+    expect(checker.locator("#checker-result")).to_contain_text("Please check what you typed")
+    expect(checker.locator("#checker-unit-per-microlitre")).to_have_attribute("aria-invalid", "true")
+    expect(checker.locator("#checker-unit-per-microlitre")).to_be_focused()
+    described = checker.get_attribute("#checker-unit-per-microlitre", "aria-describedby")
+    assert "checker-unit-error" in described.split()
+
+
+def test_a_corrected_mistake_clears_its_message(checker: Page):
+    fill_form(checker, "abc", "per-microlitre")
+    expect(checker.locator("#checker-count-error")).to_be_visible()
+    fill_form(checker, "3600", "per-microlitre")
+    expect(checker.locator("#checker-count-error")).to_be_hidden()
+    expect(checker.locator("#checker-count")).not_to_have_attribute("aria-invalid", "true")
+    expect(checker.locator("#checker-result .checker-verdict")).to_have_text("Borderline")
+
+
+def test_an_inferred_unit_is_shown_to_the_reader(checker: Page):
+    fill_form(checker, "3600")
+    expect(checker.locator("#checker-result")).to_contain_text("You did not choose a unit")
+    expect(checker.locator("#checker-result")).to_contain_text("3,600 per µL (3.6 ×10⁹/L)")
+
+
+def test_a_child_gets_no_verdict_and_is_told_why(checker: Page):
+    fill_form(checker, "3.6", "thousands-per-microlitre", age="child")
+    expect(checker.locator("#checker-result .checker-verdict")).to_have_count(0)
+    expect(checker.locator("#checker-result")).to_contain_text("For a child, the checker gives no verdict")
+
+
+def test_the_neutrophil_count_and_grade_are_shown(checker: Page):
+    checker.fill("#checker-neutrophils", "20")
+    fill_form(checker, "3,000", "per-microlitre")
+    result = checker.locator("#checker-result")
+    expect(result).to_contain_text("3,000 × 20 % ÷ 100 = 600 per µL")
+    expect(result.locator(".checker-anc-moderate")).to_have_text("Moderate neutropenia")
+    checker.fill("#checker-range-low", "4,000")
+    checker.fill("#checker-range-high", "11,000")
+    fill_form(checker, "3,000")
+    expect(result).to_contain_text("Compared with your lab's range of 4,000 to 11,000 per µL")
+    assert "{" not in result.inner_text(), "a placeholder was left unfilled"
+
+
+def test_the_urgent_box_is_always_shown(checker: Page):
+    box = checker.locator("#get-help-now")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("38 °C (100.4 °F)")
+    for count in ("3.6", "abc", "12000"):
+        fill_form(checker, count, "thousands-per-microlitre")
+        expect(box).to_be_visible()
+
+
+def test_keyboard_alone_fills_and_submits_the_form(checker: Page):
+    checker.locator("#checker-count").focus()
+    checker.keyboard.type("4,2")
+    checker.keyboard.press("Tab")  # into the unit choices
+    checker.keyboard.press("ArrowDown")  # the second unit: ×10⁹/L
+    expect(checker.locator("#checker-unit-thousands-per-microlitre")).to_be_checked()
+    for _ in range(6):  # neutrophils, bands, ANC, its unit, range low, range high
+        checker.keyboard.press("Tab")
+    checker.keyboard.press("Tab")  # into the age choices
+    checker.keyboard.press("Space")
+    expect(checker.locator("#checker-age-adult")).to_be_checked()
+    checker.keyboard.press("Tab")
+    expect(checker.locator("button[type=submit]")).to_be_focused()
+    checker.keyboard.press("Enter")
+    expect(checker.locator("#checker-result .checker-verdict")).to_have_text("Borderline")
+
+
+def test_checking_makes_no_network_request(checker: Page):
+    requests: list[str] = []
+    checker.on("request", lambda request: requests.append(request.url))
+    fill_form(checker, "3.6", "thousands-per-microlitre")
+    checker.fill("#checker-anc", "1.2")
+    checker.fill("#checker-range-low", "4.0")
+    checker.fill("#checker-range-high", "11.0")
+    checker.click("button[type=submit]")
+    fill_form(checker, "nonsense")
+    expect(checker.locator("#checker-result")).to_contain_text("Please check what you typed")
+    assert requests == []
+
+
+def test_the_checker_works_from_file_and_under_the_pages_policy(context: BrowserContext, built_site: Path):
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto((built_site / CHECKER_PAGE).as_uri())
+    fill_form(page, "3.6", "thousands-per-microlitre")
+    expect(page.locator("#checker-result .checker-verdict")).to_have_text("Borderline")
+    page.close()
+    assert problems == []
+
+
+def test_without_javascript_the_page_still_explains_how_to_read_a_report(browser: Browser, served_site: str):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site + CHECKER_PAGE)
+    expect(page.locator("#checker-form")).to_be_hidden()
+    expect(page.locator(".checker-no-script")).to_be_visible()
+    expect(page.locator("#get-help-now")).to_be_visible()
+    expect(page.locator(".checker-steps li").first).to_be_visible()
+    rows = page.locator(".checker-table").first.locator("tbody tr")
+    expect(rows).to_have_count(len(CONTENT["count_ranges"]))
+    expect(page.locator(".checker-table").first).to_contain_text("below 3,500")
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_form_its_errors_and_its_result_pass_axe(browser: Browser, built_site: Path, scheme: str):
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.is_file(), "axe-core is missing: run `python3 dev.py test`, which installs the npm test tools"
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # to add axe's own script
+    page = context.new_page()
+    page.goto((built_site / CHECKER_PAGE).as_uri())
+    page.add_script_tag(path=axe)
+    states = {"the empty form": lambda: None,
+              "errors": lambda: fill_form(page, "abc"),
+              "a result": lambda: fill_form(page, "3.6", "thousands-per-microlitre")}
+    violations = {}
+    for state, reach in states.items():
+        reach()
+        violations[state] = page.evaluate(AXE_SCRIPT)
+    context.close()
+    assert violations == {state: [] for state in states}
+
+
+
+
+# --- the files ----------------------------------------------------------------------------------------------
+
+
+def test_the_page_has_no_inline_script_style_or_handler(built_site: Path):
+    html = (built_site / CHECKER_PAGE).read_text(encoding="utf-8")
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL)
+    inline = [attributes for attributes, body in scripts if body.strip() and "application/" not in attributes]
+    assert inline == []
+    assert re.search(r'<script src="[^"]*checker\.js" defer>', html)
+
+
+def test_the_script_holds_no_threshold_of_its_own():
+    code = re.sub(r"/\*.*?\*/", "", SCRIPT.read_text(encoding="utf-8"), flags=re.DOTALL)
+    numbers = set(re.findall(r"(?<![\w.\\])\d+(?:\.\d+)?", code))
+    allowed = {"0", "1", "2", "3", "9", "100"}  # indexes, digits in patterns ([1-9], groups of 3), per cent
+    assert numbers <= allowed, f"numbers in checker.js that belong in checker.yaml: {numbers - allowed}"
+
+
+def test_the_script_is_small():
+    raw = SCRIPT.read_bytes()
+    assert len(raw) < 12_800, len(raw)
+    assert len(gzip.compress(raw, 9)) < 4_400, len(gzip.compress(raw, 9))
+
+
+def test_every_page_links_to_the_checker_in_its_navigation(built_site: Path):
+    navigation = re.compile(r'<nav class="site-nav".*?href="[^"]*checker\.html".*?</nav>', re.DOTALL)
+    pages = [page for page in sorted(built_site.rglob("*.html")) if page.name != "404.html"]
+    missing = [page.relative_to(built_site).as_posix() for page in pages
+               if not navigation.search(page.read_text(encoding="utf-8"))]
+    assert missing == []
+
+
+def test_the_numbers_section_links_to_the_checker(built_site: Path):
+    assert 'href="checker.html"' in (built_site / "leucopenia" / "numbers.html").read_text(encoding="utf-8")

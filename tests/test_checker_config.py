@@ -1,0 +1,194 @@
+"""read_checker: the checker's settings in checker.yaml are read, and every mistake an editor can make in them
+is reported with its file, line and field, and how to fix it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from patientsite.checker import (
+    MESSAGES,
+    CheckerConfig,
+    Range,
+    Verdict,
+    checker_script_data,
+    range_texts,
+    read_checker,
+)
+from patientsite.fields import Fields
+from patientsite.load import YamlMap, parse_yaml
+from patientsite.problems import Problem, Problems
+
+ROOT = Path(__file__).resolve().parent.parent
+FILE = "content/leucopenia/checker.yaml"
+COMMON_FIELDS = {"title", "summary", "updated", "key_points", "sources", "reviewed_by", "reviewed_on",
+                 "next_review"}
+
+
+def shipped() -> YamlMap:
+    mapping = parse_yaml((ROOT / FILE).read_text(encoding="utf-8"), FILE, Problems())
+    assert isinstance(mapping, YamlMap)
+    return mapping
+
+
+def read(change: Callable[[YamlMap], object] = lambda mapping: None) -> tuple[CheckerConfig | None,
+                                                                              list[Problem]]:
+    """The shipped checker.yaml, changed by `change`, read as validate reads it."""
+    mapping = shipped()
+    change(mapping)
+    problems = Problems()
+    fields = Fields(mapping, FILE, problems)
+    fields.known.update(COMMON_FIELDS)  # validate reads these before it calls read_checker
+    config = read_checker(fields, problems)
+    fields.finish()
+    return config, problems.errors
+
+
+def only_problem(change: Callable[[YamlMap], object]) -> Problem:
+    config, problems = read(change)
+    assert config is None
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_the_shipped_checker_yaml_has_no_problem():
+    config, problems = read()
+    assert problems == []
+    assert config is not None
+    assert set(config.messages) == set(MESSAGES)
+    assert config.typical_range.id == "typical"
+
+
+def test_a_gap_between_ranges_names_the_line_and_the_fix():
+    ranges = shipped()["count_ranges"]
+    problem = only_problem(lambda m: m["count_ranges"][1].__setitem__("from", ranges[0]["to"] + 2))
+    line = ranges[1].line_of("from")
+    assert (problem.file, problem.line, problem.field) == (FILE, line, "count_ranges.from")
+    assert "no range" in problem.message
+    assert f"start '{ranges[1]['id']}' at {ranges[0]['to'] + 1:,}" in problem.hint
+    assert str(problem).startswith(f"{FILE}:{ranges[1].line_of('from')}: count_ranges.from: ")
+
+
+def test_overlapping_ranges_are_refused():
+    problem = only_problem(lambda m: m["anc_ranges"][2].__setitem__("from", m["anc_ranges"][1]["to"]))
+    assert problem.field == "anc_ranges.from"
+    assert "overlap" in problem.message
+
+
+def test_ranges_out_of_order_are_refused():
+    def swap(mapping: YamlMap) -> None:
+        ranges = mapping["count_ranges"]
+        ranges[1], ranges[2] = ranges[2], ranges[1]
+
+    config, problems = read(swap)
+    assert config is None
+    assert {p.field for p in problems} == {"count_ranges.from"}
+
+
+def test_the_first_range_must_start_at_zero():
+    problem = only_problem(lambda m: m["count_ranges"][0].__setitem__("from", 1))
+    assert "not 0" in problem.message
+
+
+def test_the_last_range_must_be_open_ended():
+    problem = only_problem(lambda m: m["count_ranges"][-1].__setitem__("to", 500000))
+    assert problem.field == "count_ranges.to"
+    assert "higher counts have no range" in problem.message
+
+
+def test_only_the_last_range_may_be_open_ended():
+    config, problems = read(lambda m: m["count_ranges"][1].pop("to"))
+    assert config is None
+    assert "has no 'to' but is not the last range" in "\n".join(p.message for p in problems)
+
+
+def test_a_range_that_ends_before_it_starts_is_refused():
+    config, problems = read(lambda m: m["anc_ranges"][1].__setitem__("to", m["anc_ranges"][1]["from"] - 1))
+    assert config is None
+    assert any(p.field == "anc_ranges.to" and "is below from" in p.message for p in problems)
+
+
+def test_counts_must_be_whole_numbers():
+    problem = only_problem(lambda m: m.__setitem__("lowest_count", 9.5))
+    assert problem.field == "lowest_count"
+    assert "whole number" in problem.message
+
+
+def test_the_limits_must_be_in_order():
+    problem = only_problem(lambda m: m.__setitem__("lowest_count", m["highest_count"]))
+    assert problem.field == "lowest_count"
+
+
+def test_a_labs_range_must_fit_within_the_believable_counts():
+    problem = only_problem(lambda m: m.__setitem__("highest_range_end", m["highest_count"] + 1))
+    assert problem.field == "lowest_range_end"
+
+
+def test_a_missing_message_is_named():
+    problem = only_problem(lambda m: m["messages"].pop("unit_missing"))
+    assert (problem.field, problem.message) == ("messages.unit_missing", "is missing (text required)")
+
+
+def test_a_misspelt_message_name_gets_a_suggestion():
+    def misspell(mapping: YamlMap) -> None:
+        messages = mapping["messages"]
+        messages["unit_misssing"] = messages.pop("unit_missing")
+
+    config, problems = read(misspell)
+    assert config is None
+    misspelt = [p for p in problems if p.field == "messages.unit_misssing"]
+    assert misspelt and "did you mean 'unit_missing'" in misspelt[0].hint
+
+
+def test_a_placeholder_the_script_does_not_fill_is_refused():
+    problem = only_problem(lambda m: m["messages"].__setitem__("zero", "{count} cannot be 0."))
+    assert problem.field == "messages.zero"
+    assert "'{count}' is not filled in" in problem.message
+
+
+def test_every_range_says_whether_to_show_the_duffy_null_note():
+    problem = only_problem(lambda m: m["count_ranges"][0].pop("duffy_note"))
+    assert (problem.field, problem.message) == ("count_ranges.duffy_note", "is missing")
+
+
+def test_exactly_one_range_is_typical():
+    problem = only_problem(lambda m: m["count_ranges"][0].__setitem__("typical", True))
+    assert problem.field == "count_ranges.typical"
+    assert "2 are (low, typical)" in problem.message
+
+
+def test_every_lab_range_verdict_is_needed():
+    problem = only_problem(lambda m: m["lab_range_verdicts"].pop("within"))
+    assert (problem.field, problem.message) == ("lab_range_verdicts.within", "is missing")
+
+
+def test_a_unit_per_microlitre_is_needed():
+    problem = only_problem(lambda m: m["units"][0].__setitem__("cells_per_microlitre", 2))
+    assert "no unit has cells_per_microlitre: 1" in problem.message
+
+
+def test_an_unknown_field_is_reported():
+    problem = only_problem(lambda m: m["count_ranges"][0].__setitem__("colour", "red"))
+    assert (problem.field, problem.message) == ("count_ranges.colour", "is not a known field")
+
+
+def test_range_texts_say_where_each_range_starts_and_ends():
+    def made(start: int, end: int | None) -> Range:
+        return Range("x", start, end, Verdict("T", "M", False), "S")
+
+    assert range_texts(made(0, 3499), made(3500, 4499)) == ("below 3,500", "below 3.5")
+    assert range_texts(made(3500, 4499), made(4500, 11000)) == ("3,500 to 4,499", "3.5 to 4.49")
+    assert range_texts(made(4500, 11000), None) == ("4,500 to 11,000", "4.5 to 11.0")
+    assert range_texts(made(11001, None), None) == ("above 11,000", "above 11.0")
+    assert range_texts(made(2000, None), None) == ("2,000 or more", "2.0 or more")
+
+
+@pytest.mark.parametrize("key", ["countRanges", "ancRanges", "units", "messages", "labRangeVerdicts"])
+def test_the_script_data_is_plain_json(key: str):
+    config, _ = read()
+    data = checker_script_data(config)
+    assert json.loads(json.dumps(data)) == data
+    assert data[key]
