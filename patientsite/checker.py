@@ -439,3 +439,11 @@ def _range_data(current: Range) -> dict:
 
 def _verdict_data(verdict: Verdict) -> dict:
     return {"title": verdict.title, "message": verdict.message, "duffyNote": verdict.duffy_note}
+
+
+def reader_texts(config: CheckerConfig) -> list[str]:
+    """Every sentence the checker can show a reader, for the readability gate; placeholders read as '3.6'."""
+    verdicts = [*(r.verdict for r in config.count_ranges + config.anc_ranges), *config.lab_range_verdicts.values()]
+    texts = [*config.how_to_read, *(f"{v.title}. {v.message}" for v in verdicts),
+             *(r.summary for r in config.count_ranges + config.anc_ranges), *config.messages.values()]
+    return [re.sub(r"\{[a-z_]+\}", "3.6", text) for text in texts]

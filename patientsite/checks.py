@@ -6,8 +6,9 @@ import difflib
 import html
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from . import checker
 from .markup import find_links
 from .model import Content, Page
 from .problems import Problems
@@ -69,9 +70,14 @@ def _anchors_by_page(content: Content, texts: dict[str, PageText]) -> dict[str, 
     return anchors
 
 
-def check_readability(content: Content, texts: dict[str, PageText], problems: Problems) -> dict[str, float]:
-    """The reading grade of each page's main text; a page above the site's limit is a problem."""
-    from .readability import reading_grade
+def check_readability(content: Content, texts: dict[str, PageText], problems: Problems,
+                      reading_grade: Callable[[str, str], float] | None = None) -> dict[str, float]:
+    """The reading grade of each page's main text; a page above the site's limit is a problem.
+
+    `reading_grade(text, language)` measures; by default readability's, the build passes grading's cache.
+    """
+    if reading_grade is None:
+        from .readability import reading_grade
 
     limit = content.site.max_grade
     grades: dict[str, float] = {}
@@ -97,6 +103,8 @@ def main_text(page: Page, text: PageText) -> str:
     headings = [q.question for q in page.questions] + [t.term for t in page.terms]
     for heading, entry in zip(headings, text.entries, strict=False):
         parts.extend([html.escape(heading if heading.endswith(("?", ".")) else heading + "."), entry.html])
+    if page.kind == "checker" and page.tool is not None:
+        parts.extend(f"<p>{html.escape(sentence)}</p>" for sentence in checker.reader_texts(page.tool))
     return "\n".join(_words_of(part) for part in parts)
 
 
