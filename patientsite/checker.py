@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .fields import Fields
-from .load import YamlMap
+from .load import YamlList, YamlMap
 from .problems import Problems
 
 # Each message the script shows → the {placeholders} it fills in for that message.
@@ -49,6 +49,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "anc_child": "",
         "duffy_note": "",
         "urgent_reminder": "",
+        "sheet_made_on": "date",
         "not_a_diagnosis": "",
     }.items()
 }
@@ -62,6 +63,14 @@ LABELS = (
     "count_table_caption", "anc_table_caption", "column_range_per_microlitre", "column_range_thousands",
     "column_meaning",
 )
+
+# The words of the printable summary for an appointment; its questions are a list beside them.
+APPOINTMENT_LABELS = (
+    "heading", "intro", "print", "title", "numbers", "count", "neutrophils", "bands", "anc", "lab_range", "age",
+    "meaning", "range_source", "questions_heading",
+)
+# More would push the summary onto a second printed page (tests/test_appointment_sheet.py prints it).
+MAX_QUESTIONS = 8
 
 LAB_RANGE_VERDICTS = ("low", "within", "high")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -107,6 +116,14 @@ class ReferenceRow:
 
 
 @dataclass(frozen=True)
+class AppointmentSheet:
+    """The one-page summary offered after a result: its words, and the questions to ask the doctor."""
+
+    labels: Mapping[str, str]
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CheckerConfig:
     units: tuple[Unit, ...]
     lowest_count: int
@@ -114,12 +131,14 @@ class CheckerConfig:
     lowest_range_end: int
     highest_range_end: int
     typical_range_source: str
+    typical_range_source_id: str  # the source the printed summary cites for the typical range
     count_ranges: tuple[Range, ...]
     anc_ranges: tuple[Range, ...]
     lab_range_verdicts: Mapping[str, Verdict]
     labels: Mapping[str, str]
     how_to_read: tuple[str, ...]
     messages: Mapping[str, str]
+    appointment: AppointmentSheet
 
     @property
     def typical_range(self) -> Range:
@@ -149,6 +168,7 @@ def read_checker(fields: Fields, problems: Problems) -> CheckerConfig | None:
     lowest_end, highest_end = _limits(fields, "lowest_range_end", "highest_range_end")
     _check_range_limits(fields, (lowest, highest), (lowest_end, highest_end))
     typical_source = fields.text("typical_range_source")
+    typical_source_id = _listed_source(fields, "typical_range_source_id")
     count_ranges = _ranges(fields, "count_ranges", problems)
     anc_ranges = _ranges(fields, "anc_ranges", problems)
     _check_typical(fields, count_ranges, problems)
@@ -156,10 +176,11 @@ def read_checker(fields: Fields, problems: Problems) -> CheckerConfig | None:
     labels = _texts(fields, "labels", LABELS)
     how_to_read = fields.text_list("how_to_read", required=True)
     messages = _messages(fields, problems)
+    appointment = _appointment(fields)
     if len(problems.errors) > before:
         return None
-    return CheckerConfig(units, lowest, highest, lowest_end, highest_end, typical_source, count_ranges,
-                         anc_ranges, verdicts, labels, how_to_read, messages)
+    return CheckerConfig(units, lowest, highest, lowest_end, highest_end, typical_source, typical_source_id,
+                         count_ranges, anc_ranges, verdicts, labels, how_to_read, messages, appointment)
 
 
 def _units(fields: Fields, problems: Problems) -> Iterator[Unit]:
@@ -334,6 +355,43 @@ def _messages(fields: Fields, problems: Problems) -> dict[str, str]:
     return messages
 
 
+def _listed_source(fields: Fields, name: str) -> str:
+    """A source id that this file lists in its own `sources` (validate checks those against the topic)."""
+    source_id = fields.identifier(name)
+    listed = fields.mapping.get("sources")
+    if source_id is not None and isinstance(listed, list) and source_id not in listed:
+        fields.problems.add(fields.file, fields.line(name), name,
+                            f"'{source_id}' is not in this file's sources",
+                            f"add it to 'sources' at the top of the file, or use one of: {', '.join(map(str, listed))}")
+    return source_id or ""
+
+
+def _appointment(fields: Fields) -> AppointmentSheet | None:
+    group = _group(fields, "appointment")
+    if group is None:
+        return None
+    labels = {key: group.text(key) for key in APPOINTMENT_LABELS}
+    questions = group.text_list("questions", required=True)
+    group.finish()
+    _check_questions(group)
+    return AppointmentSheet({key: value for key, value in labels.items() if value is not None}, questions)
+
+
+def _check_questions(group: Fields) -> None:
+    items = group.mapping.get("questions")
+    if not isinstance(items, YamlList):
+        return  # already reported
+    for index, item in enumerate(items):
+        if isinstance(item, str) and item.strip() and not item.strip().endswith("?"):
+            group.problems.add(group.file, items.line_of(index), _label(group, "questions"),
+                               f"item {index + 1} is not a question: '{item.strip()}'",
+                               "write it as the reader would ask it, ending with '?'")
+    if len(items) > MAX_QUESTIONS:
+        group.problems.add(group.file, group.line("questions"), _label(group, "questions"),
+                           f"there are {len(items)} questions, more than {MAX_QUESTIONS}",
+                           "keep the most useful ones, so that the summary fits on one printed page")
+
+
 # --- reading fields -----------------------------------------------------------------------------------------
 
 
@@ -444,6 +502,8 @@ def _verdict_data(verdict: Verdict) -> dict:
 def reader_texts(config: CheckerConfig) -> list[str]:
     """Every sentence the checker can show a reader, for the readability gate; placeholders read as '3.6'."""
     verdicts = [*(r.verdict for r in config.count_ranges + config.anc_ranges), *config.lab_range_verdicts.values()]
+    sheet = config.appointment
     texts = [*config.how_to_read, *(f"{v.title}. {v.message}" for v in verdicts),
-             *(r.summary for r in config.count_ranges + config.anc_ranges), *config.messages.values()]
+             *(r.summary for r in config.count_ranges + config.anc_ranges), *config.messages.values(),
+             sheet.labels["intro"], *sheet.questions]
     return [re.sub(r"\{[a-z_]+\}", "3.6", text) for text in texts]

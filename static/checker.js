@@ -35,14 +35,16 @@
   const message = (key, values = {}) => data.messages[key].replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all);
   const rangeFor = (ranges, cells) => ranges.find((r) => cells >= r.from && (r.to === null || cells <= r.to));
   const believable = (cells) => cells >= data.lowestCount && cells <= data.highestCount;
+  const asTyped = (quantity) => [quantity.text, quantity.unitText].filter(Boolean).join(" ");
 
   function fail(errors, field, code, values) {
     if (!errors.some((e) => e.field === field)) errors.push({ field, code, message: message(code, values) });
     return null;
   }
 
-  /* A number and its unit → {value, cells, unit, inferred}, or null after adding an error for `field`. A
-     typed unit must agree with the chosen one and wins over `fallback` (the count's unit). */
+  /* A number and its unit → {value, cells, unit, inferred, text, unitText}, or null after adding an error for
+     `field`. A typed unit must agree with the chosen one and wins over `fallback` (the count's unit). `text`
+     is what the reader typed; `unitText` the unit to show after it, if it holds none and one was chosen. */
   function readQuantity(text, chosenId, field, errors, { fallback, infer, zeroAllowed } = {}) {
     const read = readNumber(text);
     if (read.error) return fail(errors, field, read.error === "empty" ? "count_empty" : read.error);
@@ -56,7 +58,8 @@
     let unit = typed || chosen || unitById(fallback) || (read.value === 0 ? units[0] : null);
     const inferred = !unit && Boolean(infer);
     if (inferred) unit = inferUnit(read.value, errors);
-    return unit && { value: read.value, cells: Math.round(read.value * unit.factor), unit, inferred };
+    return unit && { value: read.value, cells: Math.round(read.value * unit.factor), unit, inferred,
+      text: text.trim().replace(/\s+/g, " "), unitText: read.rest || inferred ? "" : unit.name };
   }
 
   /* With no unit, a number is read in the smallest unit only if no other unit gives a believable count. */
@@ -91,7 +94,10 @@
       return end;
     });
     if (!low || !high) return null;
-    return low.cells < high.cells ? { low: low.cells, high: high.cells } : fail(errors, "range-low", "range_reversed");
+    if (low.cells >= high.cells) return fail(errors, "range-low", "range_reversed");
+    const typed = low.unitText && high.unitText ? `${low.text} to ${high.text} ${high.unitText}`
+      : `${asTyped(low)} to ${asTyped(high)}`;
+    return { low: low.cells, high: high.cells, typed };
   }
 
   function readPercent(text, field, errors) {
@@ -115,7 +121,7 @@
       const values = { anc: group(anc.cells), count: group(count.cells) };
       if (anc.cells > 0 && anc.cells < data.lowestCount) return fail(errors, "anc", "anc_too_low", values);
       if (anc.cells > count.cells) return fail(errors, "anc", "anc_above_count", values);
-      return { cells: anc.cells, given: true };
+      return { cells: anc.cells, given: true, typed: asTyped(anc) };
     }
     if (neutrophils === null || !count || percent > 100) return null;
     return { cells: Math.round((count.cells * percent) / 100), given: false, percent };
@@ -148,31 +154,34 @@
 
   /* --- the page ------------------------------------------------------------------------------------------ */
 
-  /* The result as [class, text] lines; a class starting with "!" is shown in bold. */
-  function resultLines({ count, range, verdict, category, neutrophils: n, ancRange, duffy }) {
-    const lines = [["", message("read_as", { typed: `${shown(count.value)} ${count.unit.name}`,
-      count: group(count.cells), thousands: inLargest(count.cells) })]];
-    if (count.inferred) lines.push(["", message("unit_inferred")]);
-    if (verdict) {
-      lines.push([`!verdict verdict-${category}`, verdict.title], ["", verdict.message], ["", range
-        ? message("compared_with_lab", { range: `${group(range.low)} to ${group(range.high)}` })
-        : message("compared_with_typical", { range: data.typicalRange, source: data.typicalRangeSource })]);
-    } else {
-      lines.push(["", message("child_no_verdict")]);
-    }
-    if (n) {
-      lines.push(["", message(n.given ? "anc_given" : "anc_worked_out", { anc: group(n.cells),
-        thousands: inLargest(n.cells), count: group(count.cells), percent: n.percent })]);
-      if (ancRange) {
-        lines.push([`!verdict anc-${ancRange.id}`, ancRange.title], ["", ancRange.message], ["", message("anc_grades")]);
-      } else {
-        lines.push(["", message("anc_child")]);
-      }
-    }
-    if (duffy) lines.push(["note", message("duffy_note")]);
-    lines.push(["!urgent", message("urgent_reminder")], ["disclaimer", message("not_a_diagnosis")]);
-    return lines;
+  /* The result as [class, text] lines; a class starting with "!" is shown in bold. The appointment summary
+     shows the same lines, with what was typed apart from what it means. */
+  const readAs = (typed, ...cells) => ["", message("read_as", { typed, count: cells.map(group).join(" to "),
+    thousands: cells.map(inLargest).join(" to ") })];
+  const typedLines = ({ count }) => [readAs(asTyped(count), count.cells),
+    ...(count.inferred ? [["", message("unit_inferred")]] : [])];
+
+  const ancLines = ({ count, neutrophils: n }) => (n ? [["", message(n.given ? "anc_given" : "anc_worked_out",
+    { anc: group(n.cells), thousands: inLargest(n.cells), count: group(count.cells), percent: n.percent })]] : []);
+
+  function countMeaning({ range, verdict, category }) {
+    if (!verdict) return [["", message("child_no_verdict")]];
+    const compared = range ? message("compared_with_lab", { range: `${group(range.low)} to ${group(range.high)}` })
+      : message("compared_with_typical", { range: data.typicalRange, source: data.typicalRangeSource });
+    return [[`!verdict verdict-${category}`, verdict.title], ["", verdict.message], ["", compared]];
   }
+
+  /* The summary leaves out the general note on grades (`extra`): it has one page for what is personal. */
+  function ancMeaning({ neutrophils, ancRange, duffy }, extra = []) {
+    const lines = !neutrophils ? [] : ancRange
+      ? [[`!verdict anc-${ancRange.id}`, ancRange.title], ["", ancRange.message], ...extra]
+      : [["", message("anc_child")]];
+    return duffy ? [...lines, ["note", message("duffy_note")]] : lines;
+  }
+
+  const resultLines = (result) => [...typedLines(result), ...countMeaning(result), ...ancLines(result),
+    ...ancMeaning(result, [["", message("anc_grades")]]),
+    ["!urgent", message("urgent_reminder")], ["disclaimer", message("not_a_diagnosis")]];
 
   function paragraph([classes, text]) {
     const node = document.createElement("p");
@@ -200,17 +209,54 @@
     });
   }
 
+  /* The appointment summary: the last result, as typed and as read. It lives in the page only: nothing is
+     stored, sent or put in the address. While it is shown, printing prints it alone (style.css). */
+  const sheet = document.getElementById("appointment");
+  const percentTyped = (text, typed = text.trim()) =>
+    (typed ? [["", /%$/.test(typed) ? typed : `${typed} %`]] : []);
+
+  function showSheet(visible) {
+    sheet.hidden = !visible;
+    document.body.classList.toggle("checker-sheet-shown", visible);
+  }
+
+  function fillSheet(result, input) {
+    const { neutrophils: n, range } = result;
+    const rows = {
+      count: typedLines(result),
+      neutrophils: percentTyped(input.neutrophils),
+      bands: percentTyped(input.bands),
+      anc: n && n.given ? [readAs(n.typed, n.cells)] : ancLines(result),
+      lab_range: range ? [readAs(range.typed, range.low, range.high)] : [],
+      age: [["", document.querySelector(`label[for="checker-age-${input.age}"]`).textContent.trim()]],
+    };
+    Object.entries(rows).forEach(([name, lines]) => {
+      const row = document.getElementById(`appointment-${name}`);
+      row.querySelector("dd").replaceChildren(...lines.map(paragraph));
+      row.hidden = !lines.length;
+    });
+    const meaning = [...countMeaning(result), ...ancMeaning(result)];
+    document.getElementById("appointment-meaning").replaceChildren(...meaning.map(paragraph));
+    document.getElementById("appointment-range-source").hidden = !result.verdict || Boolean(range);
+    const date = new Date().toLocaleDateString(document.documentElement.lang, { dateStyle: "long" });
+    document.getElementById("appointment-made-on").textContent = message("sheet_made_on", { date });
+    showSheet(true);
+  }
+
   /* Errors go next to their fields, and are listed with links to them. */
   function show(form, output) {
-    const result = check(readForm(form));
+    const input = readForm(form);
+    const result = check(input);
     showErrors(form, result.errors);
     const heading = document.createElement("h2");
     heading.textContent = data.headings[result.errors.length ? "problem" : "result"];
     output.replaceChildren(heading);
     if (!result.errors.length) {
       output.append(...resultLines(result).map(paragraph));
+      fillSheet(result, input);
       return;
     }
+    showSheet(false);
     const list = output.appendChild(document.createElement("ul"));
     result.errors.forEach((error) => {
       const link = list.appendChild(document.createElement("li")).appendChild(document.createElement("a"));
@@ -222,8 +268,9 @@
 
   const form = document.getElementById("checker-form");
   const output = document.getElementById("checker-result");
-  if (form && output) {
+  if (form && output && sheet) {
     form.hidden = false;
+    document.getElementById("appointment-print").addEventListener("click", () => window.print());
     document.querySelectorAll(".checker-no-script").forEach((node) => { node.hidden = true; });
     form.addEventListener("submit", (event) => {
       event.preventDefault();

@@ -282,9 +282,17 @@ def test_the_script_holds_no_threshold_of_its_own():
 
 
 def test_the_script_is_small():
+    """The page's whole budget (test_budget.py) is what counts; this catches a script growing by accident."""
     raw = SCRIPT.read_bytes()
-    assert len(raw) < 12_800, len(raw)
-    assert len(gzip.compress(raw, 9)) < 4_400, len(gzip.compress(raw, 9))
+    assert len(raw) < 16_000, len(raw)
+    assert len(gzip.compress(raw, 9)) < 5_500, len(gzip.compress(raw, 9))
+
+
+def test_the_script_writes_text_never_markup():
+    """What a reader types reaches the page only as text: the script never parses a string as HTML."""
+    code = SCRIPT.read_text(encoding="utf-8")
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment",
+                         code)
 
 
 def test_every_page_links_to_the_checker_in_its_navigation(built_site: Path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from patientsite.checker import (
+    MAX_QUESTIONS,
     MESSAGES,
     CheckerConfig,
     Range,
@@ -17,6 +18,7 @@ from patientsite.checker import (
     checker_script_data,
     range_texts,
     read_checker,
+    reader_texts,
 )
 from patientsite.fields import Fields
 from patientsite.load import YamlMap, parse_yaml
@@ -192,3 +194,47 @@ def test_the_script_data_is_plain_json(key: str):
     data = checker_script_data(config)
     assert json.loads(json.dumps(data)) == data
     assert data[key]
+
+
+# --- the appointment summary ----------------------------------------------------------------------------------
+
+
+def test_an_appointment_question_must_be_a_question():
+    problem = only_problem(lambda m: m["appointment"]["questions"].__setitem__(1, "Ask about the range."))
+    questions = shipped()["appointment"]["questions"]
+    assert (problem.line, problem.field) == (questions.line_of(1), "appointment.questions")
+    assert "item 2 is not a question" in problem.message and "'?'" in problem.hint
+
+
+def test_too_many_questions_would_not_fit_on_one_page():
+    def add_questions(mapping: YamlMap) -> None:
+        questions = mapping["appointment"]["questions"]
+        questions.extend(f"Question {n}?" for n in range(MAX_QUESTIONS + 1 - len(questions)))
+
+    problem = only_problem(add_questions)
+    assert problem.field == "appointment.questions"
+    assert f"more than {MAX_QUESTIONS}" in problem.message and "one printed page" in problem.hint
+
+
+def test_the_appointment_summary_needs_its_questions():
+    problem = only_problem(lambda m: m["appointment"].pop("questions"))
+    assert (problem.field, problem.message) == ("appointment.questions", "is missing (list required)")
+
+
+def test_a_missing_appointment_label_is_named():
+    problem = only_problem(lambda m: m["appointment"].pop("print"))
+    assert (problem.field, problem.message) == ("appointment.print", "is missing (text required)")
+
+
+def test_the_source_of_the_typical_range_must_be_one_of_the_files_sources():
+    problem = only_problem(lambda m: m.__setitem__("typical_range_source_id", "nhs-somewhere"))
+    assert problem.field == "typical_range_source_id"
+    assert "'nhs-somewhere' is not in this file's sources" in problem.message
+    assert "medlineplus-wbc" in problem.hint
+
+
+def test_the_readability_gate_reads_the_appointment_questions():
+    config, _ = read()
+    texts = reader_texts(config)
+    assert set(config.appointment.questions) <= set(texts)
+    assert config.appointment.labels["intro"] in texts
