@@ -1,4 +1,5 @@
-"""Checks: rules over the converted pages — links and #anchors resolve, and every page reads plainly enough."""
+"""Checks: rules over the converted pages — links and #anchors resolve, every page reads plainly enough, and
+every glossary term is used somewhere."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from collections.abc import Callable, Iterator
 
 from . import checker
 from .markup import find_links
-from .model import Content, Page
+from .model import Content, Page, Site
 from .problems import Problems
-from .render import TEMPLATE_IDS
+from .render import TEMPLATE_IDS, page_anchors
+from .terms import unused_terms
 from .texts import PageText
 from .validate import page_texts
 
@@ -30,12 +32,17 @@ def all_pages(content: Content) -> Iterator[Page]:
 
 
 def check_links(content: Content, texts: dict[str, PageText], problems: Problems) -> None:
-    """Every link to another page names a page that exists, and every #anchor a place on it."""
+    """Every link to another page names a page that exists, and every #anchor a place on it, in every
+    language. A page not yet translated has the original's links, checked there: render leads them to the
+    translation's pages, and to a place on one only where the translation has it."""
     anchors = _anchors_by_page(content, texts)
-    for page in all_pages(content):
-        for text, first_line in page_texts(page):
-            for line, target in find_links(text):
-                _check_link(page, target, first_line + line - 1, anchors, problems)
+    for edition in content.editions:
+        for page in all_pages(edition):
+            if page.untranslated:
+                continue
+            for text, first_line in page_texts(page):
+                for line, target in find_links(text):
+                    _check_link(page, target, first_line + line - 1, anchors, problems)
 
 
 def _check_link(page: Page, target: str, line: int, anchors: dict[str, set[str]], problems: Problems) -> None:
@@ -56,43 +63,83 @@ def _check_link(page: Page, target: str, line: int, anchors: dict[str, set[str]]
         problems.add(page.file, line, "link", f"'#{anchor}' is not a heading or place on {key}", hint)
 
 
+def check_glossary_use(content: Content, texts: dict[str, PageText], problems: Problems) -> None:
+    """A term that no page uses (as the pages would explain it) is a warning: no reader meets it there. Each
+    language's glossary is looked for on the pages in that language."""
+    for page, term in (found for edition in content.editions for found in unused_terms(edition, texts)):
+        problems.warn(page.file, term.line, "terms.term", f"'{term.term}' is used on no page",
+                      "use the word where it helps a reader, add the form the pages use to its 'also' list, "
+                      "or delete the term")
+
+
 def _anchors_by_page(content: Content, texts: dict[str, PageText]) -> dict[str, set[str]]:
     anchors: dict[str, set[str]] = {}
-    for page in all_pages(content):
-        ids = set(TEMPLATE_IDS)
-        for fragment in texts[page.key].fragments():
-            ids.update(fragment.ids)
-        ids.update(question.anchor for question in page.questions)
-        ids.update(term.anchor for term in page.terms)
-        anchors[page.key] = ids
-    for topic in content.topics:
-        anchors[topic.key] = set(TEMPLATE_IDS)
+    for edition in content.editions:
+        for page in all_pages(edition):
+            anchors[page.key] = page_anchors(page, texts[page.key])
+        for topic in edition.topics:
+            anchors[topic.key] = set(TEMPLATE_IDS)
     return anchors
 
 
 def check_readability(content: Content, texts: dict[str, PageText], problems: Problems,
-                      reading_grade: Callable[[str, str], float] | None = None) -> dict[str, float]:
-    """The reading grade of each page's main text; a page above the site's limit is a problem.
+                      score: Callable[[str, str], float] | None = None) -> dict[str, float]:
+    """Each page's reading score in its language (`reading_score`); a page past its language's limit is a
+    problem. `score(text, language)` measures: by default `reading_score`, the build passes grading's cache."""
+    score = score or reading_score
+    scores: dict[str, float] = {}
+    for edition in content.editions:
+        language = edition.site.language
+        for page, text in graded_texts(edition, texts):
+            scores[page.key] = score(text, language)
+            problem = _past_the_limit(scores[page.key], language, content.site)
+            if problem:
+                field_name, message = problem
+                problems.add(page.file, 1, field_name, message, "use shorter sentences and everyday words; the "
+                             f"longest sentence is: '{_longest_sentence(text)}'")
+    return scores
 
-    `reading_grade(text, language)` measures; by default readability's, the build passes grading's cache.
-    """
-    if reading_grade is None:
-        from .readability import reading_grade
 
-    limit = content.site.max_grade
-    grades: dict[str, float] = {}
-    for page in all_pages(content):
+def graded_texts(edition: Content, texts: dict[str, PageText]) -> Iterator[tuple[Page, str]]:
+    """Each page of one language with its words, when they are graded: 30 words or more, in the language
+    itself (a page not yet translated is graded as the original)."""
+    for page in all_pages(edition):
         text = main_text(page, texts[page.key])
-        if len(text.split()) < 30:
-            continue
-        grade = reading_grade(text, content.site.language)
-        grades[page.key] = grade
-        if grade > limit:
-            problems.add(page.file, 1, "reading grade",
-                         f"the page reads at grade {grade:.1f}, above the limit of {limit:g}",
-                         "use shorter sentences and everyday words; the longest sentence is: "
-                         f"'{_longest_sentence(text)}'")
-    return grades
+        if not page.untranslated and len(text.split()) >= 30:
+            yield page, text
+
+
+def reading_score(text: str, language: str) -> float:
+    """How easy a text is to read: a Fernández-Huerta reading ease for Spanish (higher is easier), else a
+    Flesch–Kincaid grade (lower is easier). readability.py measures, in the process that calls this."""
+    from .readability import fernandez_huerta, reading_grade
+
+    return fernandez_huerta(text) if is_spanish(language) else reading_grade(text, language)
+
+
+def is_spanish(language: str) -> bool:
+    return re.split(r"[-_]", language)[0].lower() == "es"
+
+
+def score_name(language: str) -> str:
+    """What `reading_score` measures in a language, as check prints it."""
+    return "Fernández-Huerta" if is_spanish(language) else "reading grade"
+
+
+def score_names(content: Content) -> dict[str, str]:
+    """What each page's reading score is, by page key."""
+    return {page.key: score_name(edition.site.language) for edition in content.editions for page in all_pages(edition)}
+
+
+def _past_the_limit(score: float, language: str, site: Site) -> tuple[str, str] | None:
+    """(field, message) when a score is past its language's limit in site.yaml; else None."""
+    if is_spanish(language):
+        if score < site.min_fernandez_huerta:
+            return "reading ease", (f"the page reads at Fernández-Huerta {score:.1f}, below the limit of "
+                                    f"{site.min_fernandez_huerta:g} (higher is easier)")
+    elif score > site.max_grade:
+        return "reading grade", f"the page reads at grade {score:.1f}, above the limit of {site.max_grade:g}"
+    return None
 
 
 def main_text(page: Page, text: PageText) -> str:

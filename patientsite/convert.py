@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
+from markdown import inlinepatterns
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import escape
 
-from .markup import CITATION, CITED_ID, slugify
+from .markup import CITATION, CITED_ID, leaves_site, resolve_link, slugify
 
 PAGE_SCHEME = "page:"
 ALLOWED_TAGS = {
@@ -38,8 +40,22 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel", "page"}
 ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
+# A citation stays on the line of the word it follows: "[1, 2]" alone at the start of a line reads as noise.
+CITE_AFTER_SPACE = re.compile(r'\s+<sup class="cite"(?= data-cite=)')
 CITE_MARKER = re.compile(r'<sup class="cite" data-cite="([^"]*)"></sup>')
 PAGE_LINK = re.compile(r'href="page:([^"#]*)(#[^"]*)?"')
+MAX_LINK_CHARS = 1_000  # a link's text or address longer than this is not a link
+MAX_LINK_NESTING = 4  # '[' inside a link's text, nested deeper than this, is not a link
+_BRACKET = re.compile(r"[\[\]]")
+_PAREN = re.compile(r"[()]")
+
+
+class MarkdownTooDeep(Exception):
+    """Markdown nested so deeply (or a definition list so long without blank lines) that it cannot be read."""
+
+    def __init__(self, page_key: str):
+        super().__init__(page_key)
+        self.page_key = page_key
 
 
 @dataclass(frozen=True)
@@ -66,12 +82,16 @@ class MarkdownConverter:
     def convert(self, text: str, page_key: str) -> Fragment:
         self.links.page_key = page_key
         self.markdown.reset()
-        html = self.markdown.convert(text)
+        try:
+            html = self.markdown.convert(text)
+        except RecursionError:
+            raise MarkdownTooDeep(page_key) from None
         html = _shift_headings(html)
         html = nh3.clean(
             html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
             link_rel=None, strip_comments=True,
         )
+        html = CITE_AFTER_SPACE.sub("\u00a0<sup class=\"cite\"", html)
         return Fragment(html, frozenset(ID_ATTRIBUTE.findall(html)), _cited_ids(html))
 
     def convert_inline(self, text: str, page_key: str) -> Fragment:
@@ -81,14 +101,16 @@ class MarkdownConverter:
         return Fragment(html, fragment.ids, fragment.cited)
 
 
-def place_fragment(fragment_html: str, link_for: callable, cite_number: callable) -> str:
-    """Fill in a fragment's markers for one page: `link_for(key, anchor)` → href, `cite_number(id)` → number."""
+def place_fragment(fragment_html: str, link_for: callable, cite_number: callable, source_label: str = "source") -> str:
+    """Fill in a fragment's markers for one page: `link_for(key, anchor)` → href, `cite_number(id)` → number;
+    `source_label` is what a screen reader says before the number, in the page's language."""
+    label = escape(source_label)
 
     def citation(match: re.Match) -> str:
         links = []
         for source_id in match.group(1).split():
             number = cite_number(source_id)
-            links.append(f'<a href="#source-{source_id}"><span class="visually-hidden">source </span>{number}</a>')
+            links.append(f'<a href="#source-{source_id}"><span class="visually-hidden">{label} </span>{number}</a>')
         return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
     def page_link(match: re.Match) -> str:
@@ -132,11 +154,90 @@ class _LinkMarker(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
+            if href.lower().startswith(PAGE_SCHEME) or leaves_site(resolve_link(self.links.page_key, href)):
+                del anchor.attrib["href"]  # validation refuses these; should one slip past, it leads nowhere
+                continue
             if not href or href.startswith("#") or ":" in href.split("/")[0]:
                 continue
             path, _, fragment = href.partition("#")
             target = posixpath.normpath(posixpath.join(posixpath.dirname(self.links.page_key), path))
             anchor.set("href", f"{PAGE_SCHEME}{target}" + (f"#{fragment}" if fragment else ""))
+
+
+class _BoundedScan:
+    """Python-Markdown finds the ']' that closes a '[' (and the ')' that closes a link) by scanning to the
+    end of the paragraph, one character at a time, once for every '[': a paragraph of 5,000 '[' took 11
+    seconds. Here the scan stops after MAX_LINK_CHARS characters, or when brackets nest deeper than any
+    link needs, so a paragraph's time grows in proportion to its length."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        depth = 1
+        for bracket in _BRACKET.finditer(data, index, index + MAX_LINK_CHARS):
+            depth += 1 if bracket.group() == "[" else -1
+            if depth == 0:
+                return data[index : bracket.start()], bracket.end(), True
+            if depth > MAX_LINK_NESTING:
+                break
+        return "", index, False
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        window = data[index : index + MAX_LINK_CHARS]
+        angled = self.RE_LINK.match(window)
+        if not (angled and angled.group(1)):
+            close = _closing_paren(window)
+            if close is None:
+                return "", None, index, False
+            if "'" not in window[:close] and '"' not in window[:close]:
+                window = window[: close + 1]  # no title that could hold a ')': the link ends here
+        href, title, end, found = super().getLink(window, 0)
+        return href, title, index + end, found
+
+
+def _closing_paren(window: str) -> int | None:
+    """Where the '(' that starts the window closes, or None if not soon enough to be a link's address."""
+    depth = 0
+    for paren in _PAREN.finditer(window):
+        depth += 1 if paren.group() == "(" else -1
+        if depth == 0:
+            return paren.start()
+        if depth > MAX_LINK_NESTING or depth < 0:
+            return None
+    return None
+
+
+class _Link(_BoundedScan, inlinepatterns.LinkInlineProcessor):
+    pass
+
+
+class _Image(_BoundedScan, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class _Reference(_BoundedScan, inlinepatterns.ReferenceInlineProcessor):
+    pass
+
+
+class _ShortReference(_BoundedScan, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class _ImageReference(_BoundedScan, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(_BoundedScan, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+# Python-Markdown's link processors, by name and priority, each replaced by its bounded twin.
+_BOUNDED_LINK_PROCESSORS = (
+    ("reference", _Reference, inlinepatterns.REFERENCE_RE, 170),
+    ("link", _Link, inlinepatterns.LINK_RE, 160),
+    ("image_link", _Image, inlinepatterns.IMAGE_LINK_RE, 150),
+    ("image_reference", _ImageReference, inlinepatterns.IMAGE_REFERENCE_RE, 140),
+    ("short_reference", _ShortReference, inlinepatterns.REFERENCE_RE, 130),
+    ("short_image_ref", _ShortImageReference, inlinepatterns.IMAGE_REFERENCE_RE, 125),
+)
 
 
 class _CitationsAndLinks(Extension):
@@ -146,4 +247,6 @@ class _CitationsAndLinks(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.inlinePatterns.register(_Citation(CITATION.pattern, md), "citation", 175)
+        for name, processor, pattern, priority in _BOUNDED_LINK_PROCESSORS:
+            md.inlinePatterns.register(processor(pattern, md), name, priority)
         md.treeprocessors.register(_LinkMarker(md, self.links), "page-links", 1)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
-from datetime import date
+from datetime import date, datetime
 
 from .load import YamlList, YamlMap
 from .problems import Problems
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TEXT_CHARS = 20_000
+SHOWN_CHARS = 60  # how much of a wrong value a message quotes
+# http(s)://host.name/… with none of the characters an address may not hold (RFC 3986): spaces, < > " { } | \ ^ `
+WEB_ADDRESS = re.compile(r"^https?://[^\s/<>\"{}|\\^`]+\.[^\s<>\"{}|\\^`]+$")
 
 
 class Fields:
@@ -30,7 +34,10 @@ class Fields:
         value = self._get(name, required, "text")
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool):
+            return self._wrong(name, f"is read as {'yes' if value else 'no'}, not as text",
+                               f"put the text in quotes, e.g. {name}: \"No\"")
+        if not isinstance(value, (str, int, float)):
             return self._wrong(name, "must be text", "write it as text, on one line or after '|'")
         text = str(value).strip()
         if not text:
@@ -45,14 +52,14 @@ class Fields:
     def identifier(self, name: str, required: bool = True) -> str | None:
         value = self.text(name, required)
         if value is not None and not ID_PATTERN.match(value):
-            return self._wrong(name, f"'{value}' is not a valid id",
+            return self._wrong(name, f"{shown(value)} is not a valid id",
                                "use lower-case letters, digits and dashes only, e.g. 'nhs-neutropenia'")
         return value
 
     def url(self, name: str, required: bool = True) -> str | None:
         value = self.text(name, required)
-        if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
-            return self._wrong(name, f"'{value}' is not a web address",
+        if value is not None and not WEB_ADDRESS.match(value):
+            return self._wrong(name, f"{shown(value)} is not a web address",
                                "write the full address, starting with https://")
         return value
 
@@ -60,9 +67,11 @@ class Fields:
         value = self._get(name, required, "date")
         if value is None:
             return None
+        if isinstance(value, datetime):
+            return value.date()  # '2026-11-25 10:00' is still the 25th; pages show dates, not times
         if isinstance(value, date):
             return value
-        return self._wrong(name, f"'{value}' is not a date", "write the date as YYYY-MM-DD, e.g. 2026-11-25")
+        return self._wrong(name, f"{shown(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-11-25")
 
     def partial_date(self, name: str, required: bool = True) -> str | None:
         """A source's date: a year, a year and month, or a full date."""
@@ -70,18 +79,18 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, date):
-            return value.isoformat()
+            return (value.date() if isinstance(value, datetime) else value).isoformat()
         if isinstance(value, (int, str)) and re.match(r"^(19|20)\d\d(-(0[1-9]|1[0-2]))?$", str(value)):
             return str(value)
-        return self._wrong(name, f"'{value}' is not a date",
+        return self._wrong(name, f"{shown(value)} is not a date",
                            "write the year (2024), year and month (2024-03) or full date (2024-03-15)")
 
     def number(self, name: str, required: bool = True) -> float | None:
         value = self._get(name, required, "number")
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self._wrong(name, f"'{value}' is not a number", "write a number such as 8 or 7.5")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _is_finite(value):
+            return self._wrong(name, f"{shown(value)} is not a number", "write a number such as 8 or 7.5")
         return float(value)
 
     def text_list(self, name: str, required: bool = False) -> tuple[str, ...]:
@@ -129,7 +138,9 @@ class Fields:
     def _get(self, name: str, required: bool, kind: str) -> object | None:
         self.known.add(name)
         value = self.mapping.get(name)
-        if value is None and required:
+        if value is None and required and name in self.mapping:
+            self._wrong(name, f"is empty ({kind} required)", f"write the {kind} after '{name}:' on the same line")
+        elif value is None and required:
             self.problems.add(self.file, self.mapping.line, self._label(name), f"is missing ({kind} required)",
                               f"add a line '{name}: …'" + (f" to {self.where}" if self.where else ""))
         return value
@@ -139,3 +150,17 @@ class Fields:
 
     def _label(self, name: str) -> str:
         return f"{self.where}.{name}" if self.where else name
+
+
+def shown(value: object) -> str:
+    """A value quoted in a message: its first line, cut short, so one problem stays one short line."""
+    lines = str(value).strip().splitlines() or [""]
+    text = lines[0] if len(lines[0]) <= SHOWN_CHARS else lines[0][: SHOWN_CHARS - 1] + "…"
+    return f"'{text}…'" if len(lines) > 1 and not text.endswith("…") else f"'{text}'"
+
+
+def _is_finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        return False

@@ -6,6 +6,7 @@ turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into prob
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,11 @@ import yaml
 
 from .problems import Problems
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 200_000  # ten times the largest page of the guide; Markdown's time grows faster than size
 MAX_NESTING = 40
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
+# Characters no text needs and YAML refuses: control characters (tab and line ends aside), and the like.
+INVISIBLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 class YamlMap(dict):
@@ -78,9 +81,16 @@ def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> Lo
     documents: dict[str, Document] = {}
     unreadable: set[str] = set()
     for path in sorted(content_dir.rglob("*")):
-        if path.suffix not in CONTENT_SUFFIXES or not path.is_file() or _is_hidden(path, content_dir):
+        if _is_hidden(path, content_dir) or not (path.is_symlink() or path.suffix in CONTENT_SUFFIXES):
             continue
         key = path.relative_to(content_dir).as_posix()
+        if path.is_symlink():  # a linked file or folder could bring any file of the machine into the site
+            problems.add(_display_name(path, project_dir), 1, "file", "is a symbolic link",
+                         "replace the link with the file or folder itself")
+            unreadable.add(key)
+            continue
+        if not path.is_file():
+            continue
         document = load_file(path, _display_name(path, project_dir), problems)
         if document is None:
             unreadable.add(key)
@@ -103,12 +113,15 @@ def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
     if path.is_symlink():
         problems.add(display_name, 1, "file", "is a symbolic link", "replace the link with the file itself")
         return None
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(
-            display_name, 1, "file", f"is {len(raw):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-            "split it into smaller pages",
-        )
+    try:
+        raw = _read_bytes(path)
+    except OSError as error:
+        problems.add(display_name, 1, "file", f"cannot be read: {error.strerror or error}",
+                     "check that the file exists and that you may read it")
+        return None
+    if raw is None:
+        problems.add(display_name, 1, "file", f"is larger than the limit of {MAX_FILE_BYTES:,} bytes",
+                     "split it into smaller pages")
         return None
     try:
         text = raw.decode("utf-8")
@@ -119,7 +132,23 @@ def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
             "save the file as UTF-8 in your editor, and retype any odd characters on this line",
         )
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    invisible = INVISIBLE.search(text)
+    if invisible:
+        problems.add(
+            display_name, text.count("\n", 0, invisible.start()) + 1, "text",
+            f"contains an invisible control character (U+{ord(invisible.group()):04X})",
+            "delete it: retype the words around it (it often comes with text copied from another program)",
+        )
+        return None
+    return text
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is larger than MAX_FILE_BYTES (found without reading it all)."""
+    with path.open("rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+    return None if len(raw) > MAX_FILE_BYTES else raw
 
 
 def parse_markdown(text: str, display_name: str, problems: Problems) -> MarkdownDocument | None:
@@ -152,14 +181,18 @@ def parse_markdown(text: str, display_name: str, problems: Problems) -> Markdown
 
 def parse_yaml(text: str, display_name: str, problems: Problems, first_line: int = 1) -> object | None:
     """YAML text → values (YamlMap, YamlList, scalars) with lines, or None after adding a problem."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _TooDeep as error:
+        problems.add(display_name, first_line + error.problem_mark.line, "nesting",
+                     f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT)
+        return None
     except yaml.MarkedYAMLError as error:
         _add_yaml_error(error, display_name, first_line, problems)
         return None
     except yaml.YAMLError as error:
-        problems.add(display_name, first_line, "YAML", f"cannot be read: {error}", _YAML_HINT)
+        problems.add(display_name, first_line, "YAML", f"cannot be read: {str(error).splitlines()[0]}", _YAML_HINT)
         return None
     finally:
         loader.dispose()
@@ -168,9 +201,40 @@ def parse_yaml(text: str, display_name: str, problems: Problems, first_line: int
         return None
     converter = _NodeConverter(display_name, first_line, problems)
     value = converter.convert(node, depth=0)
+    if value is None and not converter.failed:  # '---', '~' or 'null' alone: a document of nothing
+        problems.add(display_name, first_line, "file", "is empty", "fill in the fields this file needs")
     return None if converter.failed else value
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing deep nesting while it reads, before Python's own recursion limit is reached."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING + 1:
+                raise _TooDeep(problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_FLATTEN_HINT = "flatten the structure: no content field needs this many levels"
+_QUOTE_HINT = (
+    "text that starts with * & ! @ ` % [ { | > or a quote must be in quotes: put \" before and after the "
+    "whole text, e.g. - \"**Bold** words\""
+)
+# What YAML says when a value starts with a character that means something to YAML (e.g. Markdown's **).
+_QUOTE_CLUES = ("cannot start any token", "scanning an alias", "scanning an anchor", "scanning a block scalar",
+                "but found '<scalar>'")
 _YAML_HINT = (
     "check the indentation (spaces, not tabs), that every 'name:' has a space after the colon, "
     "and that text with a colon or # is in quotes"
@@ -184,6 +248,8 @@ def _add_yaml_error(error: yaml.MarkedYAMLError, display_name: str, first_line: 
     hint = _YAML_HINT
     if "\\t" in what or "\t" in what:
         hint = "replace the tab characters at the start of the line with spaces"
+    elif any(clue in what for clue in _QUOTE_CLUES):
+        hint = _QUOTE_HINT
     problems.add(display_name, line, "YAML", f"cannot be read: {what}", hint)
 
 
@@ -204,8 +270,7 @@ class _NodeConverter:
     def convert(self, node: yaml.Node, depth: int) -> object:
         line = self._line(node)
         if depth > MAX_NESTING:
-            return self._refuse(line, "nesting", f"is nested more than {MAX_NESTING} levels deep",
-                                "flatten the structure: no content field needs this many levels")
+            return self._refuse(line, "nesting", f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT)
         if id(node) in self.seen:
             return self._refuse(line, "YAML", "uses an alias (*name) to repeat an anchored value",
                                 "write the value out in full instead of using & anchors and * aliases")
@@ -255,10 +320,13 @@ class _NodeConverter:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             return self._refuse_tag(node)
+        except (ValueError, OverflowError):
+            return node.value  # looks like a date or number but is none (2026-13-45): the fields say so
 
     def _refuse_tag(self, node: yaml.Node) -> None:
         return self._refuse(self._line(node), "YAML", f"uses the tag {node.tag!r}, which is not allowed",
-                            "remove the '!!…' or '!…' tag and write a plain value")
+                            "remove the '!!…' or '!…' tag and write a plain value; "
+                            "text that starts with ! must be in quotes")
 
     def _refuse(self, line: int, field_name: str, message: str, hint: str) -> None:
         self.failed = True

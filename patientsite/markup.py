@@ -1,42 +1,84 @@
 """Markup: what an editor's Markdown source says, read as text with line numbers (citations, links, raw HTML).
 
-Validation uses these to point at the exact line; rendering uses the same patterns so both agree.
+Validation uses these to point at the exact line; rendering uses the same patterns so both agree. Where the
+Markdown converter could read something as a link, these read it so too, or more eagerly: a link the
+converter makes but validation never saw would be a link nobody checked. So links and citations are looked
+for everywhere, code included; only the raw-HTML check skips `code spans`.
 """
 
 from __future__ import annotations
 
+import bisect
+import posixpath
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterator
 
-CITATION = re.compile(r"\[(@[^\]\n]+)\]")
+CITATION = re.compile(r"\[(@[^\[\]]+)\]")  # may wrap onto the next line, as editors type it
 CITED_ID = re.compile(r"@([^\s;,]+)")
-INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-RAW_HTML = re.compile(r"<!--|<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
-FENCE = re.compile(r"^\s*(```|~~~)")
+# [text](target), ![text](target): the target in <...>, or everything up to the first ')'.
+INLINE_LINK = re.compile(r"""\]\(\s*(?:<([^<>]*)>\s*(?:'[^']*'|"[^"]*")?\s*\)|([^)]*))""")
+# [name]: target, on a line of its own (perhaps inside a quote or a list), the target perhaps on the next line.
+REFERENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*\[[^\[\]]{0,1000}\]:[ \t]*\n?[ \t>]*(\S+)", re.MULTILINE)
+# <https://…>, and anything else with a scheme between < and >.
+AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
+TITLE = re.compile(r"\s+[\"'].*", re.DOTALL)
+PICTURE = re.compile(r"!\[[^\]]{0,1000}\]\s?[(\[]")
+RAW_HTML = re.compile(r"<!--|<[!?][A-Za-z\[]|<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+# Every pattern here takes time in proportion to the text: a scan that could run to the end of the text from
+# every '[' would make a page of '[' take hours, so scans stop at the next bracket or after 1,000 characters.
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 
 def find_citations(text: str) -> Iterator[tuple[int, str]]:
     """(line, source id) for every [@id] and [@id1; @id2] in the text; lines count from 1."""
-    for line_number, line in _prose_lines(text):
-        for group in CITATION.finditer(line):
-            for cited in CITED_ID.finditer(group.group(1)):
-                yield line_number, cited.group(1)
+    prose = _Lines(text)
+    for group in CITATION.finditer(text):
+        for cited in CITED_ID.finditer(group.group(1)):
+            yield prose.line(group.start()), cited.group(1)
 
 
 def find_links(text: str) -> Iterator[tuple[int, str]]:
-    """(line, target) for every inline Markdown link [text](target)."""
-    for line_number, line in _prose_lines(text):
-        for link in INLINE_LINK.finditer(line):
-            yield line_number, link.group(1)
+    """(line, target) for every link or picture: [text](target), [name]: target, <scheme:…>; in text order."""
+    found = [(link.start(1), link.group(1)) if link.group(1) is not None else
+             (link.start(2), TITLE.sub("", link.group(2)).strip()) for link in INLINE_LINK.finditer(text)]
+    found += [(link.start(1), link.group(1).lstrip("<").rstrip(">")) for link in REFERENCE.finditer(text)]
+    found += [(link.start(1), link.group(1)) for link in AUTOLINK.finditer(text)]
+    lines = _Lines(text)
+    for position, target in sorted(found):
+        yield lines.line(position), target
+
+
+def find_pictures(text: str) -> Iterator[int]:
+    """The line of every picture, ![description](file)."""
+    lines = _Lines(text)
+    for picture in PICTURE.finditer(text):
+        yield lines.line(picture.start())
 
 
 def find_raw_html(text: str) -> Iterator[tuple[int, str]]:
-    """(line, tag) for every raw HTML tag or comment outside code."""
-    for line_number, line in _prose_lines(text):
-        for tag in RAW_HTML.finditer(line):
-            yield line_number, f"<{tag.group(1)}>" if tag.group(1) else "<!-- -->"
+    """(line, tag) for every raw HTML tag or comment outside code; a tag opened and closed on one line once."""
+    prose = "\n".join(CODE_SPAN.sub("``", line) for line in text.split("\n"))
+    lines = _Lines(prose)
+    seen: set[tuple[int, str]] = set()
+    for tag in RAW_HTML.finditer(prose):
+        found = (lines.line(tag.start()), f"<{tag.group(1).lower()}>" if tag.group(1) else "<!-- -->")
+        if found not in seen:
+            seen.add(found)
+            yield found
+
+
+def resolve_link(page_key: str, target: str) -> str:
+    """The content key a relative link leads to, read as a browser reads it ('%2e%2e' and '\\' are '..' and '/'):
+    from 'topic/page.md', 'other.md#x' is 'topic/other.md'; a link out of the content folder starts '../' or '/'."""
+    path = urllib.parse.unquote(re.sub(r"[\t\n\r]", "", target.partition("#")[0])).replace("\\", "/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page_key), path))
+
+
+def leaves_site(resolved: str) -> bool:
+    """Whether a key from resolve_link lies outside the content folder."""
+    return resolved == ".." or resolved.startswith(("../", "/"))
 
 
 def slugify(text: str) -> str:
@@ -46,12 +88,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[-\s]+", "-", plain) or "section"
 
 
-def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Each line outside fenced code, with inline code spans blanked out."""
-    in_fence = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        if FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
-            yield number, CODE_SPAN.sub("``", line)
+class _Lines:
+    """The line (from 1) of any position in a text."""
+
+    def __init__(self, text: str):
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def line(self, position: int) -> int:
+        return bisect.bisect_right(self.line_starts, position)

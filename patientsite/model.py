@@ -36,6 +36,15 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class Strings:
+    """The words the templates say in one language: each string's text and the line it is on in `file`."""
+
+    file: str
+    texts: dict[str, str]
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Site:
     file: str
     title: str
@@ -45,6 +54,13 @@ class Site:
     disclaimer: str
     navigation: tuple[NavItem, ...]
     max_grade: float = 8.0
+    review_interval_years: int = 3  # a page is due for review this long after its last review (NHS: 3)
+    min_fernandez_huerta: float = 60.0  # the readability limit of Spanish pages (higher is easier)
+    locale: str = "en"  # how dates are written (Babel): en_GB writes 25 November 2026, es 25 de noviembre de 2026
+    translations: tuple[str, ...] = ()  # the other languages, each in content/<code>/ (in the original only)
+    missing_translation: str = "fallback"  # a page not yet translated: 'fallback' publishes the original, 'fail'
+    folder: str = ""  # where this language's files are in content/: '' for the original, 'es' for Spanish
+    strings: Strings | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,8 @@ class Page:
     questions: tuple[Question, ...] = ()
     terms: tuple[Term, ...] = ()
     tool: object | None = None  # the validated configuration of an interactive tool such as the checker
+    translation_of: date | None = None  # a translation: the original's `updated` date it was translated from
+    untranslated: bool = False  # in a translation, the original's page published until it is translated
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,9 @@ class Topic:
     pronunciation: str | None = None
     other_names: tuple[str, ...] = ()
     review: Review = field(default_factory=Review)
+    draft: bool = False  # not for readers yet: may lack sources; its pages say so and are not indexed
+    translation_of: date | None = None
+    untranslated: bool = False
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -111,6 +132,14 @@ class Topic:
 
 @dataclass(frozen=True)
 class Content:
+    """The site in its original language, with each translation inside it (keys under its folder: 'es/…')."""
+
     site: Site
     home: Page
     topics: tuple[Topic, ...]
+    translations: tuple[Content, ...] = ()
+
+    @property
+    def editions(self) -> tuple[Content, ...]:
+        """The site in each of its languages, the original first."""
+        return (self, *self.translations)

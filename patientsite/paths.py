@@ -9,6 +9,8 @@ from __future__ import annotations
 import posixpath
 
 ASSETS_FOLDER = "assets"
+A_Z_PAGE = "a-z"  # the A to Z page, which the build makes: site.yaml's navigation names it by this
+A_Z_PATH = "a-z.html"
 
 
 def output_path(key: str) -> str:

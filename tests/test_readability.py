@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from patientsite.readability import reading_grade
+from patientsite.readability import fernandez_huerta, reading_grade
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,8 +38,23 @@ def test_other_languages_fall_back_to_hyphenation_rules():
     assert reading_grade("Der Hund schläft im Garten. Die Katze spielt.", language="de") > -5
 
 
+def test_spanish_reading_ease_is_the_fernandez_huerta_formula():
+    # 10 words, 2 sentences, 15 syllables by pyphen's Spanish hyphenation (el ga-to co-me pan …):
+    # 206.84 - 60 * 15 / 10 - 1.02 * 10 / 2 = 111.74
+    assert fernandez_huerta("El gato come pan. El perro duerme en la casa.") == pytest.approx(111.74, abs=0.01)
+
+
+def test_plain_spanish_reads_easier_than_technical_spanish():
+    plain = "Tiene pocos glóbulos blancos. Muchas veces no es grave. Su médico le dirá qué hacer."
+    technical = ("La leucopenia, disminución de leucocitos circulantes atribuible a etiologías heterogéneas, "
+                 "requiere una investigación hematológica exhaustiva.")
+    assert fernandez_huerta(plain) > 80
+    assert fernandez_huerta(technical) < 30
+
+
 def test_measures_offline_with_no_nltk_data(tmp_path):
-    """In a fresh process whose sockets fail and whose NLTK has no data, a grade is still measured."""
+    """In a fresh process whose sockets fail and whose NLTK has no data, an English grade and a Spanish
+    reading ease are still measured."""
     empty_home = tmp_path / "home"
     empty_nltk_data = tmp_path / "nltk_data"
     empty_home.mkdir()
@@ -74,9 +89,10 @@ def test_measures_offline_with_no_nltk_data(tmp_path):
 
         nltk.download = no_download
 
-        from patientsite.readability import reading_grade
+        from patientsite.readability import fernandez_huerta, reading_grade
 
         print(reading_grade("The quick brown fox jumps over the lazy dog."))
+        print(fernandez_huerta("El gato come pan. El perro duerme en la casa."))
         """
     ).format(nltk_data=str(empty_nltk_data))
     environment = {
@@ -95,4 +111,6 @@ def test_measures_offline_with_no_nltk_data(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert float(result.stdout) == pytest.approx(2.34, abs=0.01)
+    english, spanish = map(float, result.stdout.split())
+    assert english == pytest.approx(2.34, abs=0.01)
+    assert spanish == pytest.approx(111.74, abs=0.01)

@@ -4,8 +4,10 @@ assets, and logs no error."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import pytest
@@ -75,6 +77,36 @@ def test_every_link_and_asset_works_when_pages_are_opened_from_disk(disk_crawl: 
     assert_crawl_saw_the_site(disk_crawl)
     problems = disk_crawl.broken_links + disk_crawl.failed_requests
     assert_no_problems(disk_crawl, "broken links or failed requests from file://", problems)
+
+
+def test_the_language_switcher_leads_from_every_page_to_its_translation_and_back(
+    context: BrowserContext, served_site: str, built_site: Path
+) -> None:
+    """A reader on any page of the original language clicks the other language's name: the same page opens in
+    that language (content/es/… is published at es/…), and its own switcher leads back to where they were."""
+    original = html_language(built_site / "index.html")
+    pages = [page for page in html_pages(built_site) if html_language(built_site / page) == original]
+    tab = context.new_page()
+    wrong = {}
+    try:
+        for page in pages:
+            tab.goto(served_site + quote(page))
+            switch = tab.locator(".language-switcher a").first
+            language = switch.get_attribute("hreflang")
+            switch.click()
+            tab.wait_for_load_state()
+            there = (tab.url, tab.evaluate("document.documentElement.lang"))
+            tab.locator(f'.language-switcher a[hreflang="{original}"]').click()
+            tab.wait_for_load_state()
+            if there != (served_site + quote(f"{language}/{page}"), language) or tab.url != served_site + quote(page):
+                wrong[page] = f"switched to {there}, back to {tab.url}"
+    finally:
+        tab.close()
+    assert len(pages) > 10 and not wrong, wrong
+
+
+def html_language(page: Path) -> str:
+    return re.search(r'<html lang="([^"]+)"', page.read_text(encoding="utf-8")).group(1)
 
 
 def test_build_without_base_url_writes_robots_404_and_nojekyll_but_no_sitemap(built_site: Path) -> None:

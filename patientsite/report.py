@@ -1,0 +1,254 @@
+"""Report: the editor's view of the content — one row a page, then what needs attention.
+
+Each row: the page's title, words, reading grade, sources cited, last update, when its next clinical review
+is due and whether it has had one. Then the findings: reviews overdue, sources in a topic's list that no page
+cites, glossary terms that no other page uses. Everything comes from one run of the build's own stages
+(pipeline.make_build), so the grades are the ones `check` prints and broken content fails here as there.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from .cache import BuildCache
+from .checks import all_pages, main_text
+from .model import Content, Page, Review, Term, Topic
+from .pipeline import Project, make_build
+from .texts import PageText, plain_text
+
+NOT_GRADED = "—"
+
+
+@dataclass(frozen=True)
+class PageRow:
+    file: str  # as editors see it, e.g. 'content/leucopenia/causes.md'
+    title: str
+    words: int  # the words the reading grade is measured on
+    grade: float | None  # None: not graded (fewer than 30 words, or a topic's own page)
+    sources: int  # distinct sources the page cites
+    updated: date
+    review: Review
+    review_due: date
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EditorReport:
+    today: date
+    review_interval_years: int
+    rows: tuple[PageRow, ...]
+    overdue: tuple[Finding, ...]
+    uncited_sources: tuple[Finding, ...]
+    unused_terms: tuple[Finding, ...]
+
+
+def make_report(project: Project, today: date, cache: BuildCache | None = None) -> EditorReport:
+    """The report on a project's content as of `today`; ContentError when the content does not build."""
+    build = make_build(project, cache=cache)
+    return report_on(build.content, build.texts, build.report.grades, today)
+
+
+def report_on(content: Content, texts: dict[str, PageText], grades: dict[str, float], today: date,
+              ) -> EditorReport:
+    years = content.site.review_interval_years
+    drafts = {item.key for topic in content.topics if topic.draft
+              for item in (topic, *topic.sections, *topic.tools)}
+    rows = tuple(_row(item, texts[item.key], grades, years, item.key in drafts)
+                 for item in _pages_and_topics(content))
+    return EditorReport(
+        today=today,
+        review_interval_years=years,
+        rows=rows,
+        overdue=tuple(_overdue(row, years) for row in rows if row.review_due < today),
+        uncited_sources=tuple(_uncited_sources(content, texts)),
+        unused_terms=tuple(_unused_terms(content, texts)),
+    )
+
+
+def review_due(review: Review, updated: date, years: int) -> date:
+    """When the next review is due: as planned; else `years` after the last review, or after the last update
+    of a page no clinician has reviewed."""
+    if review.is_reviewed and review.next_review:
+        return review.next_review
+    return _years_after(review.reviewed_on if review.is_reviewed else updated, years)
+
+
+# --- rows ----------------------------------------------------------------------------------------------------
+
+
+def _pages_and_topics(content: Content) -> Iterator[Page | Topic]:
+    """Every page made from a content file, in the order of the site: home, then each topic and its pages."""
+    yield content.home
+    for topic in content.topics:
+        yield topic
+        yield from topic.sections + topic.tools
+
+
+def _row(item: Page | Topic, text: PageText, grades: dict[str, float], years: int, draft: bool) -> PageRow:
+    return PageRow(
+        file=item.file,
+        title=item.title,
+        words=len(_words(item, text).split()),
+        grade=grades.get(item.key),
+        sources=len(_cited(item, text)),
+        updated=item.updated,
+        review=item.review,
+        review_due=review_due(item.review, item.updated, years),
+        draft=draft,
+    )
+
+
+def _words(item: Page | Topic, text: PageText) -> str:
+    if isinstance(item, Page):
+        return main_text(item, text)
+    return "\n".join(plain_text(part) for part in (item.summary, *item.key_points))
+
+
+def _cited(item: Page | Topic, text: PageText) -> set[str]:
+    named = item.source_ids if isinstance(item, Page) else ()
+    return {source_id for fragment in text.fragments() for source_id in fragment.cited} | set(named)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- findings ------------------------------------------------------------------------------------------------
+
+
+def _overdue(row: PageRow, years: int) -> Finding:
+    review = row.review
+    if not review.is_reviewed:
+        message = f"never reviewed, and last updated {row.updated}, more than {_years(years)} ago"
+    elif review.next_review:
+        message = f"next_review was {review.next_review}, and no later review is recorded"
+    else:
+        message = f"last reviewed {review.reviewed_on}, more than {_years(years)} ago"
+    return Finding(row.file, message)
+
+
+def _uncited_sources(content: Content, texts: dict[str, PageText]) -> Iterator[Finding]:
+    cited = {source_id for item in _pages_and_topics(content) for source_id in _cited(item, texts[item.key])}
+    for topic in content.topics:
+        for source in topic.sources:
+            if source.id not in cited:
+                yield Finding(topic.file, f"'{source.id}' ({source.title}) is listed, but no page cites it")
+
+
+def _unused_terms(content: Content, texts: dict[str, PageText]) -> Iterator[Finding]:
+    words = {item.key: _words(item, texts[item.key]) for item in _pages_and_topics(content)}
+    for page in all_pages(content):
+        others = [text for key, text in words.items() if key != page.key]
+        for term in page.terms:
+            uses = _term_pattern(term)
+            if not any(uses.search(text) for text in others):
+                yield Finding(page.file, f"'{term.term}' is explained here, but no other page uses the word")
+
+
+def _term_pattern(term: Term) -> re.Pattern[str]:
+    """The term or any of its other forms, as whole words in any case, also with a plural -s or -es."""
+    forms = sorted({term.term, *term.also}, key=len, reverse=True)
+    words = (r"\s+".join(re.escape(word) for word in form.split()) for form in forms)
+    alternatives = "|".join(f"{form}(?:e?s)?" for form in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _years(years: int) -> str:
+    return f"{years} year" + ("" if years == 1 else "s")
+
+
+# --- formats -------------------------------------------------------------------------------------------------
+
+HEADERS = ("page", "title", "words", "grade", "sources", "updated", "review due", "reviewed", "flag")
+RIGHT_ALIGNED = {"words", "grade", "sources"}
+
+
+def format_plain(report: EditorReport) -> str:
+    """A fixed-width table for a terminal, then each list of findings."""
+    lines = [_heading(report), ""]
+    lines.extend(_fixed_width_table(HEADERS, [_cells(row, report.today) for row in report.rows]))
+    lines.extend(["", textwrap.fill(_legend(report), width=100)])
+    for title, findings in _finding_groups(report):
+        lines.append("")
+        lines.append(f"{title}: {len(findings) or 'none'}")
+        lines.extend(f"  {finding.file}: {finding.message}" for finding in findings)
+    return "\n".join(lines) + "\n"
+
+
+def format_markdown(report: EditorReport) -> str:
+    """The same as a GitHub table and lists, to paste into a pull request or a workflow summary."""
+    lines = [f"## {_heading(report)}", ""]
+    lines.append("| " + " | ".join(HEADERS) + " |")
+    lines.append("|" + "|".join("--:" if h in RIGHT_ALIGNED else "---" for h in HEADERS) + "|")
+    for row in report.rows:
+        lines.append("| " + " | ".join(_markdown_cell(cell) for cell in _cells(row, report.today)) + " |")
+    lines.extend(["", _legend(report)])
+    for title, findings in _finding_groups(report):
+        lines.extend(["", f"### {title}: {len(findings) or 'none'}"])
+        if findings:
+            lines.append("")
+        lines.extend(f"- `{finding.file}`: {_markdown_cell(finding.message)}" for finding in findings)
+    return "\n".join(lines) + "\n"
+
+
+FORMATS: dict[str, Callable[[EditorReport], str]] = {"plain": format_plain, "markdown": format_markdown}
+
+
+def _heading(report: EditorReport) -> str:
+    return f"Editor's report, {report.today}"
+
+
+def _legend(report: EditorReport) -> str:
+    return (f"Reading grade as `check` measures it ({NOT_GRADED}: not graded). A page is due for review "
+            f"{_years(report.review_interval_years)} after its last review, or after its last update if it "
+            "has never been reviewed, unless a next_review date is set (review_interval_years in site.yaml).")
+
+
+def _cells(row: PageRow, today: date) -> tuple[str, ...]:
+    flags = [flag for flag, applies in (("OVERDUE", row.review_due < today), ("draft", row.draft)) if applies]
+    return (
+        row.file.removeprefix("content/"),
+        row.title,
+        str(row.words),
+        NOT_GRADED if row.grade is None else f"{row.grade:.1f}",
+        str(row.sources),
+        str(row.updated),
+        str(row.review_due),
+        str(row.review.reviewed_on) if row.review.is_reviewed else "not reviewed",
+        ", ".join(flags),
+    )
+
+
+def _finding_groups(report: EditorReport) -> tuple[tuple[str, tuple[Finding, ...]], ...]:
+    return (
+        ("Overdue for review", report.overdue),
+        ("Sources no page cites", report.uncited_sources),
+        ("Glossary terms no other page uses", report.unused_terms),
+    )
+
+
+def _fixed_width_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(cell.rjust(width) if header in RIGHT_ALIGNED else cell.ljust(width)
+                         for header, cell, width in zip(headers, cells, widths, strict=True)).rstrip()
+
+    return [line(headers), line(tuple("-" * width for width in widths)), *(line(row) for row in rows)]
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")

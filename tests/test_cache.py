@@ -1,0 +1,190 @@
+"""The build cache and the workers: a cached or incremental build writes exactly what a cold one writes."""
+
+import hashlib
+import os
+import pickle
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from projects import make_project, snapshot
+
+from patientsite import cache as cache_module
+from patientsite import workers
+from patientsite.cache import CACHE_FOLDER, BuildCache, Store, key_of
+from patientsite.pipeline import Project, build_site
+from patientsite.problems import ContentError
+from patientsite.workers import map_in_order
+
+CAUSES = "content/anaemia/causes.md"
+
+
+def build(project: Path, out: Path | None = None, cache: BuildCache | None = None) -> dict[str, bytes]:
+    out = out or project / "site"
+    build_site(Project(project), out, cache=cache or BuildCache.for_project(project))
+    return snapshot(out)
+
+
+def edit(project: Path, old: str, new: str, name: str = CAUSES) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_cold_warm_and_incremental_builds_write_the_same_bytes(tmp_path):
+    project = make_project(tmp_path / "project")
+    cold = build(project)
+    assert (project / CACHE_FOLDER).is_dir()
+    assert build(project) == cold, "a warm build with nothing changed differs from the cold one"
+
+    edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
+    incremental = build(project)
+    fresh = make_project(tmp_path / "fresh")
+    edit(fresh, "Losing blood is a common cause", "Bleeding is a common cause")
+    assert incremental == build(fresh, cache=BuildCache.in_memory())
+    assert incremental != cold
+
+
+def test_a_template_change_rebuilds_every_page(tmp_path):
+    project = make_project(tmp_path / "project")
+    before = build(project)
+    edit(project, "</footer>", "</footer>\n<!-- a template change -->", "templates/base.html")
+    after = build(project)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert {path for path in after if path.endswith(".html") and path != "404.html"} <= changed
+
+
+def test_converting_in_forked_workers_gives_the_same_site(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "project")
+    here = build(project, tmp_path / "here", BuildCache.in_memory())
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)  # the small fixture would not fork otherwise
+    forked = build(project, tmp_path / "forked", BuildCache.in_memory())
+    assert forked == here
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "bad pickle", "not a dict", "empty"])
+def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, damage):
+    project = make_project(tmp_path / "project")
+    cold = build(project)
+    for path in (project / CACHE_FOLDER).iterdir():
+        data = path.read_bytes()
+        header = data[: len(cache_module.FORMAT)]
+        damaged = {
+            "truncated": data[: len(data) // 2],
+            "garbage": os.urandom(len(data)),
+            "bad pickle": _with_checksum(header, b"\x80\x05not a pickle"),
+            "not a dict": _with_checksum(header, pickle.dumps(["a", "list"])),
+            "empty": b"",
+        }[damage]
+        path.write_bytes(damaged)
+    (project / "site").joinpath("index.html").write_text("changed by hand")
+    assert build(project) == cold
+    assert build(project) == cold
+
+
+def test_a_new_version_of_the_code_finds_nothing_from_the_old_one(tmp_path, monkeypatch):
+    old = Store(tmp_path, "texts")
+    old.put("key", "converted by the old code")
+    old.save()
+    assert Store(tmp_path, "texts").get("key") == "converted by the old code"
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another-version")
+    new = Store(tmp_path, "texts")
+    assert new.get("key") is None
+    new.put("other", "value")
+    new.save()
+    assert [path.name for path in tmp_path.iterdir()] == ["texts-another-version.pickle"]
+
+
+def test_code_version_depends_on_the_package_source_and_library_versions():
+    version = cache_module.code_version()
+    assert version == cache_module.code_version()
+    assert len(version) == 20
+    assert set(cache_module.LIBRARIES) >= {"markdown", "nh3", "textstat", "jinja2"}
+
+
+def test_a_store_keeps_only_what_the_last_build_used(tmp_path):
+    store = Store(tmp_path, "texts")
+    store.put("used", 1)
+    store.put("stale", 2)
+    store.save()
+    store = Store(tmp_path, "texts")
+    assert store.get("used") == 1
+    store.save()
+    assert Store(tmp_path, "texts").entries == {"used": 1}
+
+
+def test_a_failed_build_keeps_the_cache_of_the_last_good_one(tmp_path):
+    project = make_project(tmp_path / "project")
+    build(project)
+    entries = {path.name: path.read_bytes() for path in (project / CACHE_FOLDER).iterdir()}
+    edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
+    with pytest.raises(ContentError):
+        build(project)
+    for name, data in entries.items():
+        assert (project / CACHE_FOLDER / name).read_bytes() == data, f"{name} lost entries on a failed build"
+
+
+def test_a_warm_build_leaves_an_unchanged_site_untouched_but_repairs_a_changed_one(tmp_path):
+    project = make_project(tmp_path / "project")
+    cold = build(project)
+    times = {path: path.stat().st_mtime_ns for path in (project / "site").rglob("*")}
+    build(project)
+    assert {path: path.stat().st_mtime_ns for path in (project / "site").rglob("*")} == times
+    (project / "site" / "anaemia" / "causes.html").write_text("edited by hand")
+    assert build(project) == cold
+
+
+def test_key_of_keeps_its_parts_apart():
+    assert key_of("ab", "c") != key_of("a", "bc")
+    assert key_of("a", None) != key_of("a", "")
+    assert key_of(b"x") == key_of("x")
+
+
+def test_workers_return_results_in_the_order_of_the_items():
+    items = list(range(100))
+    assert map_in_order(_square, items, workers=2) == [item * item for item in items]
+
+
+def test_little_work_is_done_here_without_starting_workers():
+    assert map_in_order(_pid, [1, 2, 3], workers=2) == [os.getpid()] * 3
+
+
+def test_an_exception_in_a_worker_is_raised_here_as_itself():
+    with pytest.raises(ValueError, match="item 37 is bad"):
+        map_in_order(_fail_on_37, list(range(64)), workers=2)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    with pytest.raises(BrokenProcessPool):
+        map_in_order(_die_on_37, list(range(64)), workers=2)
+
+
+def test_progress_counts_every_item_once_in_order():
+    seen: list[int] = []
+    map_in_order(_square, list(range(50)), workers=2, on_done=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 50
+
+
+def _with_checksum(header: bytes, payload: bytes) -> bytes:
+    return header + hashlib.sha256(payload).hexdigest().encode() + payload
+
+
+def _square(item: int) -> int:
+    return item * item
+
+
+def _pid(item: int) -> int:
+    return os.getpid()
+
+
+def _fail_on_37(item: int) -> int:
+    if item == 37:
+        raise ValueError("item 37 is bad")
+    return item
+
+
+def _die_on_37(item: int) -> int:
+    if item == 37:
+        os._exit(1)
+    return item

@@ -1,0 +1,140 @@
+"""The editor's report: a row a page, reviews overdue, sources no page cites, glossary terms no page uses."""
+
+import re
+from datetime import date
+
+import pytest
+from projects import FIXTURES, REPO, make_project, overlay, run_build
+
+from patientsite.model import Review
+from patientsite.pipeline import Project, check_site
+from patientsite.report import format_markdown, format_plain, make_report, review_due
+
+OVERDUE_CONTENT = FIXTURES / "overdue-review" / "content"
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def overdue_project(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("overdue") / "project", OVERDUE_CONTENT)
+
+
+@pytest.fixture(scope="module")
+def report(overdue_project):
+    return make_report(Project(overdue_project), TODAY)
+
+
+def rows_by_file(report):
+    return {row.file: row for row in report.rows}
+
+
+def overdue_files(report):
+    return [finding.file for finding in report.overdue]
+
+
+def test_every_page_made_from_a_file_has_one_row_in_site_order(report):
+    assert [row.file for row in report.rows] == [
+        "content/index.md", "content/anaemia/topic.yaml", "content/anaemia/causes.md",
+        "content/anaemia/faq.yaml", "content/anaemia/glossary.yaml",
+    ]
+
+
+def test_page_whose_next_review_date_has_passed_is_overdue(report):
+    finding = next(f for f in report.overdue if f.file == "content/anaemia/topic.yaml")
+    assert "2026-06-01" in finding.message
+    assert rows_by_file(report)["content/anaemia/topic.yaml"].review_due == date(2026, 6, 1)
+
+
+def test_reviewed_page_without_next_review_is_due_the_site_yaml_interval_after_its_review(report):
+    assert report.review_interval_years == 2
+    assert rows_by_file(report)["content/anaemia/causes.md"].review_due == date(2025, 5, 10)
+    assert "content/anaemia/causes.md" in overdue_files(report)
+
+
+def test_never_reviewed_page_is_flagged_when_updated_longer_ago_than_the_interval(report):
+    row = rows_by_file(report)["content/anaemia/faq.yaml"]
+    assert not row.review.is_reviewed
+    assert row.review_due == date(2025, 1, 15)
+    assert "never reviewed" in next(f.message for f in report.overdue if f.file == row.file)
+
+
+def test_pages_recently_updated_or_with_a_future_review_are_not_flagged(report):
+    assert overdue_files(report) == ["content/anaemia/topic.yaml", "content/anaemia/causes.md",
+                                     "content/anaemia/faq.yaml"]
+
+
+def test_today_decides_what_is_overdue(overdue_project):
+    earlier = make_report(Project(overdue_project), date(2025, 1, 1))
+    assert earlier.overdue == ()
+
+
+def test_review_due_falls_on_28_february_after_a_review_on_29_february():
+    review = Review("Dr Example Reviewer", date(2024, 2, 29))
+    assert review_due(review, date(2024, 1, 1), 3) == date(2027, 2, 28)
+
+
+def test_source_in_the_list_that_no_page_cites_is_listed(report):
+    assert [(f.file, f.message.split()[0]) for f in report.uncited_sources] == [
+        ("content/anaemia/topic.yaml", "'old-leaflet'")]
+
+
+def test_glossary_term_used_in_another_form_or_plural_counts_as_used(report):
+    # 'Haemoglobin' is in causes.md; 'Red cell' only as 'red blood cells' (its form 'red blood cell' + s).
+    assert [f.message.split("'")[1] for f in report.unused_terms] == ["Ferritin"]
+
+
+def test_rows_count_words_sources_and_show_the_grades_check_prints(overdue_project, report):
+    _, build_report = check_site(Project(overdue_project))
+    rows = rows_by_file(report)
+    assert {row.file.removeprefix("content/"): row.grade for row in report.rows if row.grade is not None} == (
+        build_report.grades)
+    assert rows["content/anaemia/causes.md"].sources == 2
+    assert rows["content/anaemia/causes.md"].words > 30
+
+
+def test_plain_format_is_a_fixed_width_table_with_the_findings(report):
+    lines = format_plain(report).splitlines()
+    header = next(line for line in lines if line.startswith("page "))
+    rows = lines[lines.index(header) + 2:lines.index(header) + 2 + len(report.rows)]
+    column = header.index("updated")
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", row[column:column + 10]) for row in rows), rows
+    assert "Overdue for review: 3" in lines
+    assert "  content/anaemia/topic.yaml: 'old-leaflet' (Anaemia and you) is listed, but no page cites it" in lines
+
+
+def test_markdown_format_is_a_github_table_with_the_same_rows(report):
+    lines = format_markdown(report).splitlines()
+    start = lines.index("| page | title | words | grade | sources | updated | review due | reviewed | flag |")
+    assert lines[start + 1] == "|---|---|--:|--:|--:|---|---|---|---|"
+    rows = lines[start + 2:start + 2 + len(report.rows)]
+    assert all(row.startswith("| ") and row.count(" | ") == 8 for row in rows)
+    assert "| anaemia/causes.md | Causes |" in rows[2]
+    assert rows[2].endswith("| 2025-05-10 | 2023-05-10 | OVERDUE |")
+    assert "### Overdue for review: 3" in lines
+
+
+def test_report_command_exits_0_although_it_flags_pages(overdue_project):
+    result = run_build(overdue_project, "report")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Editor's report, ")
+    assert "OVERDUE" in result.stdout
+    markdown = run_build(overdue_project, "report", "--format", "markdown")
+    assert markdown.returncode == 0
+    assert "| page | title |" in markdown.stdout
+
+
+def test_report_command_on_broken_content_lists_the_problems_and_exits_1(tmp_path):
+    project = make_project(tmp_path / "project")
+    overlay(project, FIXTURES / "bad" / "unknown-source")
+    result = run_build(project, "report")
+    assert result.returncode == 1
+    assert "content/anaemia/causes.md:9: citation: 'mayo-anemia' is not in the source list" in result.stderr
+    assert result.stdout == ""
+
+
+def test_report_on_the_shipped_content_has_a_row_for_every_page():
+    report = make_report(Project(REPO), TODAY)
+    files = [row.file for row in report.rows]
+    assert files[:2] == ["content/index.md", "content/leucopenia/topic.yaml"]
+    assert "content/leucopenia/glossary.yaml" in files and "content/leucopenia/checker.yaml" in files
+    assert report.review_interval_years == 3

@@ -1,0 +1,219 @@
+"""The live preview: a save rebuilds and the open page reloads by itself; a broken file shows what is wrong, in
+the browser and the terminal, until it is fixed; the preview serves the built pages plus one script."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from projects import REPO, make_project, snapshot
+
+from patientsite.cache import BuildCache
+from patientsite.pipeline import Project, build_site
+from patientsite.problems import Problem
+from patientsite.serve import RELOAD_SCRIPT, Outcome, PreviewServer, print_outcome, running_preview
+
+CAUSES = "content/anaemia/causes.md"
+WAIT_MS = 30_000  # a bound on waiting, not a speed requirement: the machine may be busy with other tests
+CONNECTED = "() => !!(window.LiveReload && window.LiveReload.connector._isSocketConnected())"
+
+
+class Outcomes:
+    """What the preview reports after each rebuild, to wait for in order."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[str, Outcome]] = queue.Queue()
+
+    def __call__(self, what: str, outcome: Outcome) -> None:
+        self.queue.put((what, outcome))
+
+    def wait_for_full_build(self) -> Outcome:
+        while True:
+            what, outcome = self.queue.get(timeout=WAIT_MS / 1000)
+            if what == "rebuilt":
+                return outcome
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def outcomes() -> Outcomes:
+    return Outcomes()
+
+
+@pytest.fixture
+def preview(project: Path, outcomes: Outcomes) -> Iterator[PreviewServer]:
+    with running_preview(Project(project), report=outcomes) as server:
+        yield server
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    yield page
+    context.close()
+
+
+def edit(project: Path, old: str, new: str, name: str = CAUSES) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def open_and_connect(tab: Page, url: str) -> None:
+    tab.goto(url)
+    tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_a_save_rebuilds_and_the_open_page_reloads_by_itself(project, preview, tab):
+    open_and_connect(tab, preview.url + "anaemia/causes.html")
+    expect(tab.locator("main")).to_contain_text("Losing blood is a common cause")
+    edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
+    expect(tab.locator("main")).to_contain_text("Bleeding is a common cause", timeout=WAIT_MS)
+    assert tab.console_errors == []
+
+
+def test_a_template_change_rebuilds_every_page_and_reloads(project, preview, tab):
+    open_and_connect(tab, preview.url + "anaemia/faq.html")
+    edit(project, "<main", '<p class="banner">Draft</p>\n<main', "templates/base.html")
+    expect(tab.locator(".banner")).to_have_text("Draft", timeout=WAIT_MS)
+
+
+def test_a_broken_file_shows_file_and_line_in_the_browser_and_the_page_comes_back_when_fixed(
+        project, preview, tab, outcomes):
+    open_and_connect(tab, preview.url + "anaemia/causes.html")
+    edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
+    expect(tab.locator("h1")).to_contain_text("cannot be built", timeout=WAIT_MS)
+    expect(tab.locator(".problems")).to_contain_text(
+        f"{CAUSES}:8: citation: 'no-such-source' is not in the source list — add a source")
+    assert any("no-such-source" in problem.message for problem in outcomes.wait_for_full_build().errors)
+
+    tab.wait_for_function(CONNECTED, timeout=WAIT_MS)  # the error page reloads by itself too
+    edit(project, "[@no-such-source]", "[@medlineplus-anemia]")
+    expect(tab.locator("h1")).to_have_text("Causes", timeout=WAIT_MS)
+    assert outcomes.wait_for_full_build().errors == []
+
+
+def test_broken_yaml_anywhere_is_shown_and_the_server_keeps_running(project, preview, tab):
+    open_and_connect(tab, preview.url + "index.html")
+    edit(project, "title: Test guide", "title: [Test guide", "content/site.yaml")
+    expect(tab.locator(".problems")).to_contain_text("content/site.yaml:2: YAML: cannot be read", timeout=WAIT_MS)
+    edit(project, "title: [Test guide", "title: Test guide", "content/site.yaml")
+    expect(tab.locator("h1")).to_have_text("Welcome", timeout=WAIT_MS)
+
+
+def test_the_reload_script_and_its_websocket_work_under_the_pages_csp(preview, tab):
+    open_and_connect(tab, preview.url + "anaemia/index.html")
+    policy = tab.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert tab.locator('script[src="/livereload.js"]').count() == 1
+    assert tab.console_errors == [], "the page broke its own Content-Security-Policy"
+
+
+def test_livereloads_own_inline_snippet_would_be_refused_by_the_csp(preview, tab):
+    """Why the preview injects a script file: livereload's injected snippet is inline, and the CSP says no."""
+    livereload_snippet = (
+        '<script type="text/javascript">(function(){var s=document.createElement("script");'
+        'var port=window.location.port;s.src="//"+window.location.hostname+":"+port'
+        '+ "/livereload.js?port=" + port;document.head.appendChild(s);})();</script>'
+    )
+    _, page = fetch(preview.url + "index.html")
+    tab.route(preview.url + "inline.html", lambda route: route.fulfill(
+        content_type="text/html", body=page.replace(RELOAD_SCRIPT, livereload_snippet.encode())))
+    tab.goto(preview.url + "inline.html")
+    assert any("Content Security Policy" in error for error in tab.console_errors), tab.console_errors
+
+
+def test_preview_pages_are_the_built_pages_plus_the_reload_script(project, preview, tmp_path):
+    build_site(Project(project), tmp_path / "built", cache=BuildCache.in_memory())
+    built = snapshot(tmp_path / "built")
+    for path, content in built.items():
+        status, served = fetch(preview.url + path)
+        assert status == 200, path
+        if path.endswith(".html"):
+            assert served.count(RELOAD_SCRIPT) == 1, path
+            served = served.replace(RELOAD_SCRIPT, b"")
+        assert served == content, f"{path} differs from the build"
+
+
+def test_after_saves_the_preview_holds_exactly_what_a_cold_build_writes(project, preview, outcomes, tmp_path):
+    edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
+    outcomes.wait_for_full_build()
+    edit(project, "title: Anaemia", "title: Anaemia and you", "content/anaemia/topic.yaml")
+    outcomes.wait_for_full_build()
+    edit(project, "Most of the time it is not serious.", "It is rarely serious.", "content/anaemia/faq.yaml")
+    outcomes.wait_for_full_build()
+    build_site(Project(project), tmp_path / "cold", cache=BuildCache.in_memory())
+    assert snapshot(preview.preview.folder) == snapshot(tmp_path / "cold")
+
+
+def test_a_missing_page_is_the_sites_404_and_nothing_outside_the_site_is_served(preview):
+    status, body = fetch(preview.url + "no-such-page.html")
+    assert status == 404 and b"Page not found" in body
+    assert fetch(preview.url + "../../../etc/passwd")[0] == 404
+    assert fetch(preview.url + "%2e%2e/%2e%2e/etc/passwd")[0] == 404
+
+
+def test_problems_are_printed_in_the_terminal_as_file_line_field(capsys):
+    problem = Problem("content/anaemia/causes.md", 7, "citation", "'x' is not in the source list", "fix it")
+    print_outcome("rebuilt", Outcome(1, [problem], 0.01))
+    assert "content/anaemia/causes.md:7: citation: 'x' is not in the source list — fix it" in capsys.readouterr().err
+
+
+def test_serve_command_listens_where_asked_opens_no_browser_and_stops_on_ctrl_c(project, tmp_path):
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f"#!/bin/sh\necho \"$1\" > {opened}\n")
+    browser.chmod(0o755)
+    port = _free_port()
+    env = {**os.environ, "BROWSER": str(browser),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, str(project / "build.py"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if line.startswith("Previewing on"):
+                break
+        assert lines[-1].startswith(f"Previewing on http://127.0.0.1:{port}/"), "".join(lines)
+        status, body = fetch(f"http://127.0.0.1:{port}/anaemia/causes.html")
+        assert status == 200 and RELOAD_SCRIPT in body
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, errors = server.communicate(timeout=WAIT_MS / 1000)
+    assert server.returncode == 0, errors
+    assert "Preview stopped." in output
+    assert not opened.exists(), "serve opened a browser without --open"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
