@@ -58,8 +58,19 @@ def folder_fingerprint(folder: Path) -> str:
             if path.is_symlink():
                 parts += ["link", name, os.readlink(path)]
             elif path.is_file():
-                parts += ["file", name, path.read_bytes()]
+                parts += ["file", name, _file_digest(path)]
     return key_of(*parts)
+
+
+def _file_digest(path: Path) -> str:
+    """A file's hash, read in pieces; a file too large for load to accept is known by its size and time."""
+    from .load import MAX_FILE_BYTES
+
+    status = path.stat()
+    if status.st_size > MAX_FILE_BYTES:
+        return f"too large: {status.st_size} {status.st_mtime_ns}"
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class Store:

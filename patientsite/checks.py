@@ -164,5 +164,5 @@ def _words_of(fragment_html: str) -> str:
 
 def _longest_sentence(text: str) -> str:
     sentences = re.split(r"(?<=[.?!])\s+", text)
-    longest = max(sentences, key=lambda s: len(s.split()))
+    longest = " ".join(max(sentences, key=lambda s: len(s.split())).split())
     return longest if len(longest) < 160 else longest[:157] + "…"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +27,7 @@ from .strings import Words
 from .terms import Explanation, explain_terms, glossaries
 from .texts import PageText, disclaimer_key
 
+_QUOTE = {'"': "&quot;"}
 SOURCES_PAGE = "sources"
 HANDOUT_PAGE = "handout"
 NO_HTML = Markup("")
@@ -338,9 +340,9 @@ class SiteRenderer:
         """Every page for readers, each with its versions in other languages; not a draft, nor a page not yet
         translated (the original is listed)."""
         entries = "".join(
-            f"  <url><loc>{absolute_url(self.base_url, v.path)}</loc>"
+            f"  <url><loc>{xml_escape(absolute_url(self.base_url, v.path))}</loc>"
             f"<lastmod>{v.updated.isoformat()}</lastmod>"
-            + "".join(f'<xhtml:link rel="alternate" hreflang="{a.language}" href="{a.href}"/>'
+            + "".join(f'<xhtml:link rel="alternate" hreflang="{a.language}" href="{xml_escape(a.href, _QUOTE)}"/>'
                       for a in self._alternates(v.path, lambda target: target))
             + "</url>\n"
             for v in sorted(views, key=lambda v: v.path) if not (v.topic and v.topic.draft) and not v.untranslated

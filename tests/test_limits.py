@@ -64,8 +64,6 @@ def test_a_file_larger_than_the_limit_is_refused(project):
         str(raised.value))
 
 
-@pytest.mark.xfail(strict=True, reason="cache.folder_fingerprint reads every file in content/ whole, before "
-                   "load refuses it as too large; remove this mark when it hashes files in pieces")
 def test_a_huge_file_is_refused_without_being_read_into_memory(project):
     problems_after(project, {})
     with (project / "content" / "anaemia" / "huge.md").open("wb") as file:
@@ -208,8 +206,6 @@ def test_a_symbolic_link_among_static_files_or_templates_is_refused(tmp_path, fo
     assert not (project / "site").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="checks.check_readability quotes the longest sentence with its line "
-                   "breaks, so the problem spans lines; remove this mark when it quotes the sentence on one line")
 def test_a_problem_quoting_a_sentence_stays_on_one_line(project):
     sentence = "\n".join(["Words that go on and on without any stop at all"] * 12) + "."
     problems = problems_after(project, causes(sentence * 3 + "\n"))

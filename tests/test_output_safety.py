@@ -144,8 +144,7 @@ def test_json_ld_gives_back_each_title_exactly(hostile_site):
     assert data[0]["about"]["name"] == plain("topic-title")
 
 
-@pytest.mark.xfail(strict=True, reason="render.sitemap_xml writes the base URL into the XML unescaped, so an '&' "
-                   "in it makes the sitemap unreadable; remove this mark when it is escaped")
+
 def test_the_sitemap_is_well_formed_xml_whatever_the_base_url(hostile_site):
     site, _ = hostile_site
     ElementTree.parse(site / "sitemap.xml")

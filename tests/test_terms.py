@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,13 +134,12 @@ def test_terms_used_counts_only_where_a_term_would_be_explained() -> None:
     assert {explanation.term.term for explanation in used} == {"Neutrophil"}
 
 
-def test_one_pattern_marks_a_long_page_with_many_terms_quickly() -> None:
+def test_a_long_page_with_many_terms_marks_each_term_once() -> None:
+    # Speed lives in bench/, not in a timed test; this guards the one-pattern pass's result at size.
     terms = [term(f"Word{number}", f"other{number}") for number in range(300)]
     glossary = glossary_of(*terms)
     page = "".join(f"<p>Some text about word{n % 300} and other{(n * 7) % 300}, twice.</p>" for n in range(3000))
-    started = time.perf_counter()
     html = explain_terms(page, glossary, set())
-    assert time.perf_counter() - started < 1.0
     assert len(buttons(html)) == 300
 
 
