@@ -84,12 +84,53 @@ def term_forms(term: Term) -> list[str]:
 def forms_pattern(forms: Iterable[str]) -> re.Pattern[str]:
     """Any of the forms as whole words, in any case, also with a plural -s or -es; the longest form first, so
     "bone marrow test" is found before "bone marrow". An abbreviation in capitals (CBC, ER, IV) matches only
-    in capitals: "er" and "iv" are other words."""
-    alternatives = []
-    for form in sorted(forms, key=len, reverse=True):
-        words = r"\s+".join(re.escape(word) for word in form.split())
-        alternatives.append(f"(?-i:{words})" if _is_abbreviation(form) else words)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)}){PLURAL}(?!\w)", re.IGNORECASE)
+    in capitals: "er" and "iv" are other words.
+
+    The words are one tree of letters ("bone marrow(?: test)?"), so a page is read once whatever the number
+    of terms: a list of alternatives would try each term at every word.
+    """
+    forms = sorted(forms, key=len, reverse=True)
+    abbreviations = [f"(?-i:{_words_pattern(form)})" for form in forms if _is_abbreviation(form)]
+    words = [" ".join(form.lower().split()) for form in forms if not _is_abbreviation(form)]
+    try:
+        return _whole_words([_tree_pattern(words)] if words else [], abbreviations)
+    except RecursionError:  # a tree deeper than Python can take: one alternative a form, slower but the same
+        return _whole_words([_words_pattern(form) for form in words], abbreviations)
+
+
+def _whole_words(*alternatives: list[str]) -> re.Pattern[str]:
+    either = "|".join(pattern for group in alternatives for pattern in group)
+    return re.compile(rf"(?<!\w)(?:{either}){PLURAL}(?!\w)", re.IGNORECASE)
+
+
+def _tree_pattern(forms: list[str]) -> str:
+    tree: dict = {}
+    for form in forms:
+        node = tree
+        for letter in form:
+            node = node.setdefault(letter, {})
+        node[""] = {}  # a form ends here
+    return _branch_pattern(tree)
+
+
+def _branch_pattern(node: dict) -> str:
+    """The pattern of the forms below a node of the tree; a form that ends here makes the rest optional (and
+    greedy: the longer form first)."""
+    branches = []
+    for letter, child in sorted((letter, child) for letter, child in node.items() if letter):
+        chain = [letter]
+        while len(child) == 1 and "" not in child:  # a run of single letters needs no group
+            letter, child = next(iter(child.items()))
+            chain.append(letter)
+        branches.append("".join(r"\s+" if c == " " else re.escape(c) for c in chain) + _branch_pattern(child))
+    if not branches:
+        return ""
+    pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{pattern})?" if "" in node else pattern
+
+
+def _words_pattern(form: str) -> str:
+    return r"\s+".join(re.escape(word) for word in form.split())
 
 
 def glossaries(content: Content, texts: dict[str, PageText]) -> dict[str | None, Glossary]:

@@ -83,6 +83,15 @@ def test_whole_words_only_and_the_longest_form_first() -> None:
         "bone marrow test", "bone marrow"]
 
 
+def test_terms_that_begin_alike_are_told_apart() -> None:
+    glossary = glossary_of(NEUTROPHIL, term("Neutropenia"), term("Neutropenic diet"), term("Neutropenic sepsis"))
+    html = explained("<p>A neutropenic diet, neutropenia, neutropenic sepsis and neutrophils; neutropenic.</p>",
+                     glossary)
+    assert buttons(html) == [
+        ("term-neutropenic-diet-meaning", "neutropenic diet"), ("term-neutropenia-meaning", "neutropenia"),
+        ("term-neutropenic-sepsis-meaning", "neutropenic sepsis"), ("term-neutrophil-meaning", "neutrophils")]
+
+
 def test_an_abbreviation_in_capitals_is_not_found_in_an_ordinary_word() -> None:
     assert buttons(explained("<p>Er, we went there.</p>")) == []
     assert [w for _, w in buttons(explained("<p>Go to the ER.</p>"))] == ["ER"]
