@@ -17,8 +17,9 @@ from .problems import Problems
 MAX_FILE_BYTES = 200_000  # ten times the largest page of the guide; Markdown's time grows faster than size
 MAX_NESTING = 40
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
-# Characters no text needs and YAML refuses: control characters (tab and line ends aside), and the like.
-INVISIBLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Characters no text needs: control characters (tab and line ends aside), which YAML refuses, and the line
+# separators U+0085, U+2028 and U+2029, which YAML counts as line ends, so its line numbers would be wrong.
+INVISIBLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 class YamlMap(dict):
@@ -137,7 +138,7 @@ def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
     if invisible:
         problems.add(
             display_name, text.count("\n", 0, invisible.start()) + 1, "text",
-            f"contains an invisible control character (U+{ord(invisible.group()):04X})",
+            f"contains an invisible character (U+{ord(invisible.group()):04X})",
             "delete it: retype the words around it (it often comes with text copied from another program)",
         )
         return None
@@ -293,7 +294,7 @@ class _NodeConverter:
                 self._refuse(key_line, "YAML", "uses a merge key (<<)", "write the fields out in full")
                 continue
             if not isinstance(key, str):
-                self._refuse(key_line, "YAML", f"a field name must be text, not {key!r}",
+                self._refuse(key_line, "YAML", f"a field name must be text, not {repr(key)[:60]}",
                              "put the field name in quotes or correct it")
                 continue
             if key in mapping:
@@ -324,7 +325,7 @@ class _NodeConverter:
             return node.value  # looks like a date or number but is none (2026-13-45): the fields say so
 
     def _refuse_tag(self, node: yaml.Node) -> None:
-        return self._refuse(self._line(node), "YAML", f"uses the tag {node.tag!r}, which is not allowed",
+        return self._refuse(self._line(node), "YAML", f"uses the tag {node.tag[:80]!r}, which is not allowed",
                             "remove the '!!…' or '!…' tag and write a plain value; "
                             "text that starts with ! must be in quotes")
 

@@ -47,7 +47,7 @@ def find_links(text: str) -> Iterator[tuple[int, str]]:
     found += [(link.start(1), link.group(1)) for link in AUTOLINK.finditer(text)]
     lines = _Lines(text)
     for position, target in sorted(found):
-        yield lines.line(position), target
+        yield lines.line(position), " ".join(target.split())  # a target broken over lines is one target
 
 
 def find_pictures(text: str) -> Iterator[int]:

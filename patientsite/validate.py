@@ -71,9 +71,9 @@ def _translation(original: Content, loaded: LoadedContent, codes: tuple[str, ...
     own = own_files(loaded, code)
     if not own.documents and not own.unreadable:
         problems.add(original.site.file, line_of(loaded.documents.get(SITE_FILE), "translations"), "translations",
-                     f"'{code}' has no folder {content_label}/{code}/",
+                     f"{shown(code)} has no folder {content_label}/{code}/",
                      f"create the folder with the {code} translation's site.yaml and strings.yaml, or take "
-                     f"'{code}' off the list")
+                     f"{shown(code)} off the list")
         return None
     files = translation_files(loaded, codes, code)
     found = Problems()
@@ -203,7 +203,7 @@ def _translations(fields: Fields, language: str) -> tuple[str, ...]:
                    "is the original language" if code == language else
                    "is listed twice" if code in codes else None)
         if problem:
-            fields.problems.add(fields.file, fields.line("translations"), "translations", f"'{code}' {problem}",
+            fields.problems.add(fields.file, fields.line("translations"), "translations", f"{shown(code)} {problem}",
                                 "list the code of each other language, e.g. [es], as its folder content/es/ is named")
         else:
             codes.append(code)
@@ -311,7 +311,7 @@ def _draft(fields: Fields) -> bool:
     fields.known.add("draft")
     value = fields.mapping.get("draft", False)
     if not isinstance(value, bool):
-        fields.problems.add(fields.file, fields.line("draft"), "draft", f"'{value}' is not true or false",
+        fields.problems.add(fields.file, fields.line("draft"), "draft", f"{shown(value)} is not true or false",
                             "write 'draft: true' while the topic is being written; delete the line when ready")
         return False
     if value:
@@ -361,7 +361,7 @@ def _topic_pages(fields: Fields, name: str, folder: str, documents: dict[str, Do
             continue
         key = f"{folder}/{entry.strip()}"
         if key in seen:
-            problems.add(fields.file, line, name, f"'{entry}' is listed twice", "list each file once")
+            problems.add(fields.file, line, name, f"{shown(entry)} is listed twice", "list each file once")
             continue
         seen.add(key)
         if key in unreadable:
@@ -382,14 +382,14 @@ def _topic_page(key: str, documents: dict[str, Document], list_name: str, topic_
                      f"create {posixpath.dirname(topic_file)}/{name}, or fix the file name in the list")
         return None
     if stem in GENERATED_SLUGS:
-        problems.add(topic_file, line, list_name, f"'{name}' has a name the site uses for its own pages",
+        problems.add(topic_file, line, list_name, f"{shown(name)} has a name the site uses for its own pages",
                      f"rename the file: {', '.join(sorted(GENERATED_SLUGS))} are taken")
         return None
     if isinstance(document, MarkdownDocument):
         return _markdown_page(key, document, "section", stem, problems)
     kind = {"faq": "faq", "glossary": "glossary", "checker": "checker"}.get(stem)
     if kind is None:
-        problems.add(topic_file, line, list_name, f"'{name}' is not a kind of page the site knows",
+        problems.add(topic_file, line, list_name, f"{shown(name)} is not a kind of page the site knows",
                      "sections are .md files, faq.yaml, glossary.yaml; tools: checker.yaml")
         return None
     return _yaml_page(key, document, kind, stem, problems)
@@ -495,7 +495,7 @@ def _terms(fields: Fields, problems: Problems) -> Iterator[Term]:
             continue
         if term.lower() in seen:
             problems.add(fields.file, mapping.line, "terms.term",
-                         f"'{term}' is defined twice (first on line {seen[term.lower()]})",
+                         f"{shown(term)} is defined twice (first on line {seen[term.lower()]})",
                          "keep one definition and delete the other")
             continue
         seen[term.lower()] = mapping.line
@@ -513,7 +513,7 @@ def _check_forms_are_unique(term: str, also: tuple[str, ...], item: Fields,
         owner, owner_line = forms.setdefault(form.lower(), (term, line))
         if owner != term:
             item.problems.add(item.file, line, f"terms.{field_name}",
-                              f"'{form}' is already a form of '{owner}' (line {owner_line})",
+                              f"{shown(form)} is already a form of {shown(owner)} (line {owner_line})",
                               "list each word under one term only: delete it here or there")
 
 
@@ -558,7 +558,7 @@ def _check_navigation(content: Content, documents: dict[str, Document], failed: 
         if item.page not in pages and item.page.partition("/")[0] not in failed:
             choices = ", ".join(sorted(pages))
             problems.add(content.site.file, _nav_line(documents, index), "navigation.page",
-                         f"'{item.page}' is not a page of the site", f"use one of: {choices}")
+                         f"{shown(item.page)} is not a page of the site", f"use one of: {choices}")
 
 
 def _nav_line(documents: dict[str, Document], index: int) -> int:
@@ -594,7 +594,7 @@ def _check_page_citations(page: Page, known: set[str], where: str, problems: Pro
                          f"add a source with this id to {where}, or fix the spelling")
     for source_id in page.source_ids:
         if source_id not in known:
-            problems.add(page.file, 1, "sources", f"'{source_id}' is not in the source list",
+            problems.add(page.file, 1, "sources", f"{shown(source_id)} is not in the source list",
                          f"add a source with this id to {where}, or fix the spelling")
     if must_cite and not cited and not page.source_ids:
         problems.add(page.file, 1, "sources", "the page cites no source",

@@ -69,12 +69,14 @@ def test_a_huge_file_is_refused_without_being_read_into_memory(project):
     with (project / "content" / "anaemia" / "huge.md").open("wb") as file:
         file.truncate(400_000_000)  # 400 MB of nothing, taking no disk space
     measure = (
-        "import resource, sys\n"
+        "import sys\n"
         "from patientsite.pipeline import Project, check_site\n"
         "from patientsite.problems import ContentError\n"
         "try:\n    check_site(Project(__import__('pathlib').Path(sys.argv[1])))\n"
         "except ContentError:\n    pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM, the peak of this process's own memory: getrusage's ru_maxrss would also count the pytest
+        # process that started it, which Linux carries over into a child through fork and exec.
+        "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
     )
     completed = subprocess.run([sys.executable, "-c", measure, str(project)], capture_output=True, text=True,
                                timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
@@ -211,3 +213,34 @@ def test_a_problem_quoting_a_sentence_stays_on_one_line(project):
     problems = problems_after(project, causes(sentence * 3 + "\n"))
     assert any("reading grade" in problem for problem in problems), problems
     assert all("\n" not in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-13-45", "causes.md:4: updated: '2026-13-45' is not a date"),
+    ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01T10:00:00+99:00", "is not a date"),
+    ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01 10:30:00", None),
+    ("anaemia/causes.md", "title: Causes", "title: " + "9" * 5000, None),
+    ("site.yaml", "title: Test guide", "title: Test guide\nreadability:\n  max_grade: .nan",
+     "max_grade: 'nan' is not a number"),
+    ("site.yaml", "title: Test guide", "title: Test guide\nreadability:\n  max_grade: " + "9" * 400,
+     "is not a number"),
+    ("site.yaml", "language: en", "language: xx", "site.yaml:2: language: 'xx' is not a language code"),
+    ("site.yaml", "page: index.md", "page: index.md\n\n      more", "'index.md…' is not a page of the site"),
+    ("anaemia/faq.yaml", "title: Questions", "title: No", "faq.yaml:1: title: is read as no, not as text"),
+    ("anaemia/faq.yaml", "title: Questions", "title:", "faq.yaml:1: title: is empty (text required)"),
+    ("anaemia/glossary.yaml", "", "--- ~\n", "glossary.yaml:1: file: is empty"),
+    ("anaemia/causes.md", "title: Causes", "title: Ca\x07uses", "causes.md:2: text: contains an invisible character"),
+    ("anaemia/causes.md", "title: Causes", "title: Ca\x00uses", "causes.md:2: text: contains an invisible character"),
+    ("index.md", "title: Welcome", "title: Welcome\u2028home", "index.md:2: text: contains an invisible character"),
+    ("anaemia/causes.md", "Losing blood", "Losing\u2029blood", "causes.md:8: text: contains an invisible character"),
+    ("anaemia/topic.yaml", "url: https://medlineplus.gov/anemia.html", 'url: "https://x.org/\\"><script>"',
+     "is not a web address"),
+])
+def test_values_yaml_reads_oddly_are_clear_problems_not_crashes(project, file, old, new, expected):
+    text = (MINIMAL_CONTENT / file).read_text(encoding="utf-8") if old else ""  # no old text: all new
+    assert old in text
+    problems = problems_after(project, {file: text.replace(old, new, 1) if old else new})
+    if expected is None:
+        assert problems == []
+    else:
+        assert any(expected in problem and "\n" not in problem for problem in problems), problems

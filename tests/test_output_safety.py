@@ -3,7 +3,9 @@
 The small project is built with a hostile value in every kind of field — titles, summaries, key points, FAQ
 questions and answers, glossary terms, pronunciations and meanings, source titles, publishers, addresses and
 notes, the site's title, description, disclaimer, navigation and strings, the base URL — each carrying
-'</script>', tags with event handlers, quotes, template syntax and a line separator. Then every page is read
+'</script>', tags with event handlers, quotes, template syntax and a right-to-left override. (Line separators
+such as U+2028, which could end a JSON string in old browsers, are refused in content; _safe_json escapes
+them anyway, as its own test shows.) Then every page is read
 with html.parser: it may hold only what the templates write or the sanitiser allows (html_safety.py), each
 hostile value must be there as text (so it was escaped, not dropped), and the JSON-LD must give it back
 exactly.
@@ -28,11 +30,11 @@ from patientsite.render import _safe_json
 
 # Plain-text fields: anything at all.
 PLAIN = ("</script><script>alert(1)</script><img src=x onerror=alert(1)>\"'><svg onload=alert(1)> "
-         "{{ 7*7 }} {% if x %} \u2028 <!-- ]]> &amp; ")
+         "{{ 7*7 }} {% if x %} \u202e <!-- ]]> &amp; ")
 # Markdown fields: anything validation lets through (raw HTML is refused, so entities and attribute lists).
 MARKDOWN = ("Plain words [@nhs-anaemia]. {{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt; "
             "&#60;img src=x onerror=alert(1)&#62; [a link](https://example.org/\"onmouseover=\"alert(1)) "
-            "\u2028 ]]> ")
+            "\u202e ]]> ")
 MARKDOWN_BLOCKS = ("\n\n## A heading {onclick=\"alert(1)\" style=\"color: red\" id=\"main\"}\n\n"
                    "A paragraph [@nhs-anaemia].\n{: onmouseover=\"alert(1)\" class=\"x\" }\n\n"
                    "[a link](#summary){: onclick=\"alert(1)\" }\n")
