@@ -41,7 +41,7 @@ def run_build(project: Path, *args: str) -> Run:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     completed = subprocess.run(
         [sys.executable, str(project / "build.py"), *args],
-        cwd=project, capture_output=True, text=True, timeout=120, env=env,
+        check=False, cwd=project, capture_output=True, text=True, timeout=120, env=env,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

@@ -4,7 +4,6 @@ The cases in tests/fixtures/bad/ double as the editing guide's list of common er
 """
 
 import pytest
-
 from projects import BAD_CASES, make_project, overlay, run_build, snapshot
 
 

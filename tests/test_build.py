@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-
 from projects import make_project, run_build, snapshot
 
 PAGES = ["index.html", "anaemia/index.html", "anaemia/causes.html", "anaemia/faq.html", "anaemia/glossary.html",
@@ -127,7 +126,7 @@ def test_text_from_content_is_escaped_and_cannot_break_out_of_json(tmp_path):
     html = (project / "site/anaemia/causes.html").read_text()
     assert "<script>alert(1)" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;" in html
-    json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
     assert "\\u003c/script\\u003e" in json_ld
     assert json.loads(json_ld)["name"].startswith("Causes </script>")
 
