@@ -27,8 +27,9 @@ from pathlib import Path
 
 try:
     from patientsite.cache import BuildCache
-    from patientsite.pipeline import BuildReport, Project, build_site, check_site
     from patientsite.problems import ContentError
+    from patientsite.project import BuildReport, Project
+    from patientsite.unchanged import SiteInputs, last_report, remember
     from patientsite.write import OutputFolderError
 except KeyboardInterrupt:  # Ctrl+C while the engine's libraries load: nothing has started
     print("\nstopped; the site folder still holds the last complete build", file=sys.stderr)
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(stop_signal, _stop)
     try:
         if args.command == "check":
+            from patientsite.pipeline import check_site
+
             _, report = check_site(PROJECT, args.base_url, cache, progress)
             _finish(progress)
             if not args.quiet:
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(_summary(report, "checked, nothing written"))
         else:
             started = time.perf_counter()
-            report = build_site(PROJECT, args.out, args.base_url, cache, progress)
+            report = _build(args.out, args.base_url, cache, progress)
             report.seconds = time.perf_counter() - started
             _finish(progress)
             if args.verbose:
@@ -81,6 +84,19 @@ def main(argv: list[str] | None = None) -> int:
         _finish(progress)
         print(f"error: {error}; the last good site is unchanged", file=sys.stderr)
         return 2
+
+
+def _build(out_dir: Path, base_url: str | None, cache: BuildCache, progress: ProgressLine | None) -> BuildReport:
+    """The site built into out_dir. When nothing it is made from has changed since the last build there, that
+    build's report at once: the engine and its libraries are not even loaded."""
+    inputs = SiteInputs.of(PROJECT, out_dir, base_url)
+    report = last_report(inputs, out_dir, cache)
+    if report is None:
+        from patientsite.pipeline import build_site
+
+        report = build_site(PROJECT, out_dir, base_url, cache, progress)
+        remember(inputs, out_dir, report, cache)
+    return report
 
 
 _MAIN_PROCESS = os.getpid()

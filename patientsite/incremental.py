@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache
-from .convert import MarkdownConverter
+from .convert import MarkdownConverter, MarkdownTooDeep
 from .load import CONTENT_SUFFIXES, Document, LoadedContent, _is_hidden, load_file
 from .load import _display_name as _display  # the same names for files as the full build
 from .model import Content, Topic
@@ -73,8 +73,11 @@ def rebuild_topic(project: Project, build: Build, folder: str, base_url: str | N
         return None
     content = dataclasses.replace(build.content,
                                   topics=tuple(topic if t.key == topic.key else t for t in build.content.topics))
-    texts = {**build.texts, **convert_texts(Content(content.site, content.home, (topic,)), converter,
-                                            cache.store("texts"))}
+    try:
+        texts = {**build.texts, **convert_texts(Content(content.site, content.home, (topic,)), converter,
+                                                cache.store("texts"))}
+    except MarkdownTooDeep:
+        return None  # the full build reports it, with the file
     renderer = SiteRenderer(content, texts, environment, base_url or content.site.base_url)
     renderer.use_static_files(read_static_files(project, problems))
     views = list(renderer.topic_views(topic))

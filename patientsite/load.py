@@ -6,6 +6,7 @@ turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into prob
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,21 +183,11 @@ def parse_markdown(text: str, display_name: str, problems: Problems) -> Markdown
 
 def parse_yaml(text: str, display_name: str, problems: Problems, first_line: int = 1) -> object | None:
     """YAML text → values (YamlMap, YamlList, scalars) with lines, or None after adding a problem."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except _TooDeep as error:
-        problems.add(display_name, first_line + error.problem_mark.line, "nesting",
-                     f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT)
-        return None
-    except yaml.MarkedYAMLError as error:
-        _add_yaml_error(error, display_name, first_line, problems)
-        return None
-    except yaml.YAMLError as error:
-        problems.add(display_name, first_line, "YAML", f"cannot be read: {str(error).splitlines()[0]}", _YAML_HINT)
-        return None
-    finally:
-        loader.dispose()
+    node = _compose_quickly(text)
+    if node is _UNSURE:
+        node = _compose_precisely(text, display_name, problems, first_line)
+        if node is _UNSURE:
+            return None  # unreadable: the problem is added
     if node is None:
         problems.add(display_name, first_line, "file", "is empty", "fill in the fields this file needs")
         return None
@@ -205,6 +196,95 @@ def parse_yaml(text: str, display_name: str, problems: Problems, first_line: int
     if value is None and not converter.failed:  # '---', '~' or 'null' alone: a document of nothing
         problems.add(display_name, first_line, "file", "is empty", "fill in the fields this file needs")
     return None if converter.failed else value
+
+
+_UNSURE = object()  # what _compose_quickly gives when only the pure-Python loader can tell
+
+
+# What libyaml reads and PyYAML refuses, or reads otherwise: a tab anywhere, a byte-order mark inside the
+# text, a comment straight after a block scalar's '|' or '>', anything that may be a tag ('!' starting a
+# word); and a '?' inside [ ] or { }, which PyYAML takes for the end of a word (_FLOW finds brackets).
+_READ_DIFFERENTLY = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#|(?:^|[\s,\[\]{}:-])!")
+_FLOW = re.compile(r"[\[{]")
+
+
+def _compose_quickly(text: str) -> yaml.Node | None | object:
+    """The node tree as libyaml reads it (thirty times faster than PyYAML's own reader), or _UNSURE.
+
+    The two readers disagree at the edges (see _READ_DIFFERENTLY), and libyaml words its errors its own way.
+    So text at those edges, text libyaml cannot read, and a tree that is not plain (nested too deep, or with
+    an alias) are left to _compose_precisely, whose problems are the ones editors see. Otherwise the tree is
+    the one PyYAML makes, with the same marks, and the rest (what is refused, the lines) is the same code.
+    """
+    if not _libyaml_limits_nesting() or _READ_DIFFERENTLY.search(text) or ("?" in text and _FLOW.search(text)):
+        return _UNSURE
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return _UNSURE
+    finally:
+        loader.dispose()
+    return node if node is None or _plain_tree(node) else _UNSURE
+
+
+def _compose_precisely(text: str, display_name: str, problems: Problems, first_line: int) -> yaml.Node | None | object:
+    """The node tree as PyYAML's pure-Python loader reads it, or _UNSURE after adding the problem it found."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    except _TooDeep as error:
+        problems.add(display_name, first_line + error.problem_mark.line, "nesting",
+                     f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT)
+    except yaml.MarkedYAMLError as error:
+        _add_yaml_error(error, display_name, first_line, problems)
+    except yaml.YAMLError as error:
+        problems.add(display_name, first_line, "YAML", f"cannot be read: {str(error).splitlines()[0]}", _YAML_HINT)
+    finally:
+        loader.dispose()
+    return _UNSURE
+
+
+def _plain_tree(root: yaml.Node) -> bool:
+    """Whether no node is more than MAX_NESTING levels below the root and none appears twice (an alias
+    repeats a node, and may even hold itself): the two things PyYAML's loader words its own way."""
+    seen = {id(root)}
+    level, nodes = 0, [root]
+    while nodes:
+        children = [child for node in nodes for child in _children(node)]
+        if children and level + 1 > MAX_NESTING:
+            return False
+        for child in children:
+            if id(child) in seen:
+                return False
+            seen.add(id(child))
+        level, nodes = level + 1, children
+    return True
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
+
+
+@functools.cache
+def _libyaml_limits_nesting() -> bool:
+    """Whether libyaml is here and refuses deep nesting itself (the one PyYAML's wheels carry stops at 1,000).
+
+    Its reader calls itself once a level: without that limit, a file of 200,000 '[' would overflow the
+    C stack, which no exception catches. An older libyaml (or none) leaves all reading to PyYAML.
+    """
+    if not getattr(yaml, "__with_libyaml__", False):
+        return False
+    depth = 1_500
+    try:
+        yaml.compose("[" * depth + "]" * depth, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return True
+    return False
 
 
 class _TooDeep(yaml.MarkedYAMLError):

@@ -43,7 +43,8 @@ def find_links(text: str) -> Iterator[tuple[int, str]]:
     """(line, target) for every link or picture: [text](target), [name]: target, <scheme:…>; in text order."""
     found = [(link.start(1), link.group(1)) if link.group(1) is not None else
              (link.start(2), TITLE.sub("", link.group(2)).strip()) for link in INLINE_LINK.finditer(text)]
-    found += [(link.start(1), link.group(1).lstrip("<").rstrip(">")) for link in REFERENCE.finditer(text)]
+    if "]:" in text:  # what every reference needs: a quick look first, as the pattern tries at every line
+        found += [(link.start(1), link.group(1).lstrip("<").rstrip(">")) for link in REFERENCE.finditer(text)]
     found += [(link.start(1), link.group(1)) for link in AUTOLINK.finditer(text)]
     lines = _Lines(text)
     for position, target in sorted(found):
@@ -59,7 +60,7 @@ def find_pictures(text: str) -> Iterator[int]:
 
 def find_raw_html(text: str) -> Iterator[tuple[int, str]]:
     """(line, tag) for every raw HTML tag or comment outside code; a tag opened and closed on one line once."""
-    prose = "\n".join(CODE_SPAN.sub("``", line) for line in text.split("\n"))
+    prose = CODE_SPAN.sub("``", text)  # a code span never spans lines
     lines = _Lines(prose)
     seen: set[tuple[int, str]] = set()
     for tag in RAW_HTML.finditer(prose):
@@ -89,10 +90,14 @@ def slugify(text: str) -> str:
 
 
 class _Lines:
-    """The line (from 1) of any position in a text."""
+    """The line (from 1) of any position in a text. Where the lines start is found when first asked: most
+    texts have no link or raw HTML, and validation looks for each in every text."""
 
     def __init__(self, text: str):
-        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.text = text
+        self.line_starts: list[int] | None = None
 
     def line(self, position: int) -> int:
+        if self.line_starts is None:
+            self.line_starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
         return bisect.bisect_right(self.line_starts, position)

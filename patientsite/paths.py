@@ -6,6 +6,7 @@ domain root, under a GitHub Pages project path (/repo/) and opened from disk (fi
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 ASSETS_FOLDER = "assets"
@@ -32,7 +33,14 @@ def asset_path(name: str) -> str:
 
 def relative_url(from_path: str, to_path: str) -> str:
     """The link from the page written at from_path to the file at to_path, both relative to the site root."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return _relative_path(to_path, posixpath.dirname(from_path) or ".")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _relative_path(path: str, start: str) -> str:
+    """posixpath.relpath, remembered: it asks the system for the working folder twice a call, and a site's
+    pages link to the same few places from the same few folders tens of thousands of times."""
+    return posixpath.relpath(path, start)
 
 
 def absolute_url(base_url: str, path: str) -> str:

@@ -2,55 +2,27 @@
 
 from __future__ import annotations
 
-import os
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from .cache import BuildCache, folder_fingerprint, key_of
-from .checks import check_glossary_use, check_links, check_readability, score_names
+from .checks import check_glossary_use, check_links, check_readability, pages_to_grade, score_names
 from .convert import MarkdownConverter, MarkdownTooDeep
 from .grading import Grader, grade_texts
 from .load import load_content
 from .model import Content
 from .problems import ContentError, Problem, Problems
+from .project import BuildReport, Project
 from .render import OutputFile, SiteRenderer
 from .texts import PageText, Progress, convert_texts
+from .unchanged import folder_listing
 from .write import write_site
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's parts live. By default, the folders beside build.py."""
-
-    root: Path
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static_dir(self) -> Path:
-        return self.root / "static"
-
-
-@dataclass
-class BuildReport:
-    pages: int = 0
-    files: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    grades: dict[str, float] = field(default_factory=dict)
-    seconds: float = 0.0
-    score_names: dict[str, str] = field(default_factory=dict)  # what each grade is: 'reading grade', 'Fernández-Huerta'
 
 
 @dataclass(frozen=True)
@@ -171,10 +143,11 @@ def _start_checks(content: Content, texts: dict[str, PageText], content_key: str
     already = len(problems.items)
     check_links(content, texts, problems)
     check_glossary_use(content, texts, problems)
-    measured = grade_texts(content, texts, cache.store("grades"), progress, grader)
+    graded = pages_to_grade(content, texts)
+    measured = grade_texts(graded, cache.store("grades"), progress, grader)
 
     def finish() -> dict[str, float]:
-        grades = check_readability(content, texts, problems, measured())
+        grades = check_readability(content, graded, problems, measured())
         if not problems.errors:
             cache.store("checks").put(content_key, (grades, problems.items[already:]))
         return grades
@@ -216,21 +189,11 @@ def _write_unless_written(files: list[OutputFile], out_dir: Path, cache: BuildCa
     """Write the site, unless the output folder still holds exactly these files from the last build."""
     store = cache.store("written")
     key = key_of("written", str(out_dir.absolute()), *(part for f in files for part in (f.path, f.content)))
-    if store.get(key) == _listing(out_dir):
+    if store.get(key) == folder_listing(out_dir):
         return
     write_site(files, out_dir)
-    store.put(key, _listing(out_dir))
+    store.put(key, folder_listing(out_dir))
     store.save()
-
-
-def _listing(folder: Path) -> list[tuple[str, int, int]]:
-    """Each file under a folder with its size and time of change: any edit or new file changes it."""
-    listing = []
-    for directory, _, names in os.walk(folder):
-        for name in names:
-            status = os.lstat(os.path.join(directory, name))
-            listing.append((os.path.join(directory, name), status.st_size, status.st_mtime_ns))
-    return sorted(listing)
 
 
 def template_environment(project: Project) -> jinja2.Environment:

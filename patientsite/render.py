@@ -6,10 +6,12 @@ gets its citations numbered, its links made relative, and its template filled.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
@@ -20,12 +22,13 @@ from markupsafe import Markup
 
 from . import checker
 from .a_z import Letter, a_z_entries, letters, search_index
-from .convert import Fragment, place_fragment
+from .convert import ID_ATTRIBUTE, Fragment, place_fragment
 from .model import Content, Page, Review, Source, Topic
 from .paths import A_Z_PAGE, A_Z_PATH, absolute_url, asset_path, output_path, relative_url, topic_page_path
 from .strings import Words
 from .terms import Explanation, explain_terms, glossaries
 from .texts import PageText, disclaimer_key
+from .workers import map_in_order
 
 _QUOTE = {'"': "&quot;"}
 SOURCES_PAGE = "sources"
@@ -35,6 +38,7 @@ ICON = "icon.svg"
 NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
 TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 NOT_FOUND_PATH = "404.html"
+PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
 X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
 
 
@@ -125,6 +129,15 @@ class PageView:
         return self.text_language != self.language
 
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page's file, and what the sitemap says of it."""
+
+    file: OutputFile
+    updated: date
+    listed: bool  # in the sitemap: for readers, so neither a draft nor a page not translated yet
+
+
 class SiteRenderer:
     """Fills the templates for every page of one site."""
 
@@ -140,25 +153,41 @@ class SiteRenderer:
         self.editions = {edition.site.language: edition for edition in content.editions}
         self.words = {language: Words(e.site.strings, e.site.locale) for language, e in self.editions.items()}
         self.glossaries = {language: glossaries(e, texts) for language, e in self.editions.items()}
-        self.anchors = _anchors_by_key(content, texts)
         self.untranslated_paths = _untranslated_paths(content)
+        # Every source of a language's topics by id, made once: a page outside a topic may cite any of them.
+        self.sources = {language: _sources_by_id(e.topics) for language, e in self.editions.items()}
+
+    @functools.cached_property
+    def anchors(self) -> dict[str, set[str]]:
+        """Every place on every page a link can lead to, by page key; worked out only when a page not yet
+        translated has a link to a place (most sites and previews never need it)."""
+        return _anchors_by_key(self.content, self.texts)
 
     def render_all(self, static_files: dict[str, bytes]) -> list[OutputFile]:
         self.use_static_files(static_files)
-        views = []
-        for edition in self.content.editions:
-            views.append(self.home_view(edition))
-            for topic in edition.topics:
-                views.extend(self.topic_views(topic))
-            views.append(self.a_z_view(edition))
-        files = [self.render_page(view) for view in views]
+        parts = [part for edition in self.content.editions for part in self._parts(edition)]
+        rendered = map_in_order(self._render_part, parts, items_per_worker=PARTS_PER_WORKER)
+        pages = [page for part in rendered for page in part]
+        files = [page.file for page in pages]
         files.append(self.render_not_found())
         files.extend(OutputFile(asset_path(name), data) for name, data in sorted(static_files.items()))
         files.append(OutputFile("robots.txt", self.robots_txt().encode()))
         files.append(OutputFile(".nojekyll", b""))
         if self.base_url:
-            files.append(OutputFile("sitemap.xml", self.sitemap_xml(views).encode()))
+            files.append(OutputFile("sitemap.xml", self.sitemap_xml(pages).encode()))
         return files
+
+    def _parts(self, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
+        """The pages of one language in parts that render apart (on every core), in the order of the site:
+        the home page, each topic's pages, the A to Z page."""
+        return [lambda: [self.home_view(edition)],
+                *(functools.partial(self.topic_views, topic) for topic in edition.topics),
+                lambda: [self.a_z_view(edition)]]
+
+    def _render_part(self, views: Callable[[], Iterable[PageView]]) -> list[RenderedPage]:
+        return [RenderedPage(self.render_page(view), view.updated,
+                             listed=not (view.topic and view.topic.draft) and not view.untranslated)
+                for view in views()]
 
     def use_static_files(self, static_files: dict[str, bytes]) -> None:
         """What pages take from the static files (render_page needs it; the preview renders a few pages)."""
@@ -196,7 +225,7 @@ class SiteRenderer:
 
     def topic_view(self, topic: Topic) -> PageView:
         text = self.texts[topic.key]
-        numbering = _Numbering(_cited_order(text.fragments()), topic)
+        numbering = _Numbering(_cited_order(text.fragments()), _sources_by_id((topic,)))
         path = self.paths[topic.key]
         place = self._placer(path, numbering, topic)
         return PageView(
@@ -242,7 +271,7 @@ class SiteRenderer:
         fragments = list(topic_text.fragments())
         for page in topic.sections:
             fragments.extend(self.texts[page.key].fragments())
-        numbering = _Numbering(_cited_order(fragments), topic)
+        numbering = _Numbering(_cited_order(fragments), _sources_by_id((topic,)))
         place = self._placer(path, numbering, topic)
         languages = self._languages_of(topic)
         parts = tuple(self._handout_part(page, path, numbering, topic, languages["text_language"])
@@ -286,8 +315,10 @@ class SiteRenderer:
 
     def _page_view(self, page: Page, template: str, topic: Topic | None) -> PageView:
         text = self.texts[page.key]
-        numbering = _Numbering(_cited_order(list(text.fragments())) + list(page.source_ids), topic,
-                               self._edition_of(page.key).topics)
+        # A topic's own sources first, then any of its language's topics (as a page outside a topic has).
+        sources = ChainMap(_sources_by_id((topic,) if topic else ()),
+                           self.sources[self._edition_of(page.key).site.language])
+        numbering = _Numbering(_cited_order(list(text.fragments())) + list(page.source_ids), sources)
         path = self.paths[page.key]
         place = self._placer(path, numbering, page)
         entries = tuple(
@@ -336,16 +367,16 @@ class SiteRenderer:
             lines.append(f"Sitemap: {absolute_url(self.base_url, 'sitemap.xml')}")
         return "\n".join(lines) + "\n"
 
-    def sitemap_xml(self, views: list[PageView]) -> str:
+    def sitemap_xml(self, pages: list[RenderedPage]) -> str:
         """Every page for readers, each with its versions in other languages; not a draft, nor a page not yet
         translated (the original is listed)."""
         entries = "".join(
-            f"  <url><loc>{xml_escape(absolute_url(self.base_url, v.path))}</loc>"
-            f"<lastmod>{v.updated.isoformat()}</lastmod>"
+            f"  <url><loc>{xml_escape(absolute_url(self.base_url, p.file.path))}</loc>"
+            f"<lastmod>{p.updated.isoformat()}</lastmod>"
             + "".join(f'<xhtml:link rel="alternate" hreflang="{a.language}" href="{xml_escape(a.href, _QUOTE)}"/>'
-                      for a in self._alternates(v.path, lambda target: target))
+                      for a in self._alternates(p.file.path, lambda target: target))
             + "</url>\n"
-            for v in sorted(views, key=lambda v: v.path) if not (v.topic and v.topic.draft) and not v.untranslated
+            for p in sorted(pages, key=lambda p: p.file.path) if p.listed
         )
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
@@ -377,7 +408,7 @@ class SiteRenderer:
             "languages": self._language_links(view, link),
             "original_version": None if edition is self.content else self._original_version(path, link),
             "json_ld": _json_ld(view, self.base_url, edition.topics),
-            "checker_json": _safe_json(checker.checker_script_data(view.page.tool))
+            "checker_json": _safe_json(checker.checker_script_data(view.page.tool, words))
             if view.page is not None and view.page.kind == "checker" else None,
             "disclaimer_html": Markup(self.texts[disclaimer_key(site)].summary.html),
             "t": words,  # t("key_points"): the words of the site's language; t.date(…) writes a date in it
@@ -519,17 +550,19 @@ class SiteRenderer:
 class _Numbering:
     """Numbers a page's sources in the order the page first cites them."""
 
-    def __init__(self, cited: list[str], topic: Topic | None, topics: tuple[Topic, ...] = ()):
+    def __init__(self, cited: list[str], lookup: Mapping[str, Source]):
         self.order = list(dict.fromkeys(cited))
-        self.lookup = {s.id: s for t in (topics or ((topic,) if topic else ())) for s in t.sources}
-        if topic:
-            self.lookup.update({s.id: s for s in topic.sources})
+        self.lookup = lookup
 
     def number(self, source_id: str) -> int:
         return self.order.index(source_id) + 1
 
     def sources(self) -> tuple[Source, ...]:
         return tuple(self.lookup[source_id] for source_id in self.order if source_id in self.lookup)
+
+
+def _sources_by_id(topics: Iterable[Topic]) -> dict[str, Source]:
+    return {source.id: source for topic in topics for source in topic.sources}
 
 
 def _cited_order(fragments: list[Fragment]) -> list[str]:
@@ -585,7 +618,7 @@ def _anchors_by_key(content: Content, texts: dict[str, PageText]) -> dict[str, s
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
-    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', html)
+    html = ID_ATTRIBUTE.sub(lambda m: f'id="{prefix}{m.group(1)}"', html)
     return re.sub(r'href="#(?!source-)([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', html)
 
 

@@ -1,26 +1,33 @@
-"""Report: the editor's view of the content — one row a page, then what needs attention.
+"""Report: the editor's view of the content — one row a page, in each language, then what needs attention.
 
-Each row: the page's title, words, reading grade, sources cited, last update, when its next clinical review
-is due and whether it has had one. Then the findings: reviews overdue, sources in a topic's list that no page
-cites, glossary terms that no other page uses. Everything comes from one run of the build's own stages
-(pipeline.make_build), so the grades are the ones `check` prints and broken content fails here as there.
+Each row: the page's title, words, reading score, sources cited, last update, when its next clinical review
+is due and whether it has had one. The rows come in one table a language, the original first, each with its
+language's reading score: the Flesch–Kincaid grade for English, the Fernández-Huerta reading ease for
+Spanish. Then the findings, in every language: reviews overdue, sources in a topic's list that no page cites,
+glossary terms that no other page uses. Everything comes from one run of the build's own stages
+(pipeline.make_build), so the scores are the ones `check` prints and broken content fails here as there.
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from .cache import BuildCache
-from .checks import all_pages, main_text
-from .model import Content, Page, Review, Term, Topic
+from .checks import all_pages, main_text, score_name
+from .model import Content, Page, Review, Topic
 from .pipeline import Project, make_build
+from .terms import forms_pattern, term_forms
 from .texts import PageText, plain_text
 
 NOT_GRADED = "—"
+# Each language's reading score (as checks.score_name names it): its full name, and what it means.
+SCORES = {
+    "reading grade": ("Flesch–Kincaid reading grade", "the years of school a reader needs (lower is easier)"),
+    "Fernández-Huerta": ("Fernández-Huerta reading ease", "made for Spanish, from 0 to 100 (higher is easier)"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class PageRow:
     review: Review
     review_due: date
     draft: bool = False
+    untranslated: bool = False  # in a translation: the original's page, published until it is translated
 
 
 @dataclass(frozen=True)
@@ -43,13 +51,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Language:
+    """The site in one language, as the report shows it."""
+
+    code: str  # 'en', 'es'
+    name: str  # in its own words: 'English', 'Español'
+    score_name: str  # what its reading score is, as `check` names it: 'reading grade', 'Fernández-Huerta'
+    rows: tuple[PageRow, ...]
+
+
+@dataclass(frozen=True)
 class EditorReport:
     today: date
     review_interval_years: int
-    rows: tuple[PageRow, ...]
+    languages: tuple[Language, ...]  # the original first
     overdue: tuple[Finding, ...]
     uncited_sources: tuple[Finding, ...]
     unused_terms: tuple[Finding, ...]
+
+    @property
+    def rows(self) -> tuple[PageRow, ...]:
+        """Every language's rows, the original's first."""
+        return tuple(row for language in self.languages for row in language.rows)
 
 
 def make_report(project: Project, today: date, cache: BuildCache | None = None) -> EditorReport:
@@ -61,18 +84,26 @@ def make_report(project: Project, today: date, cache: BuildCache | None = None) 
 def report_on(content: Content, texts: dict[str, PageText], grades: dict[str, float], today: date,
               ) -> EditorReport:
     years = content.site.review_interval_years
-    drafts = {item.key for topic in content.topics if topic.draft
-              for item in (topic, *topic.sections, *topic.tools)}
-    rows = tuple(_row(item, texts[item.key], grades, years, item.key in drafts)
-                 for item in _pages_and_topics(content))
+    languages = tuple(_language(edition, texts, grades, years) for edition in content.editions)
+    rows = [row for language in languages for row in language.rows]
     return EditorReport(
         today=today,
         review_interval_years=years,
-        rows=rows,
+        languages=languages,
         overdue=tuple(_overdue(row, years) for row in rows if row.review_due < today),
-        uncited_sources=tuple(_uncited_sources(content, texts)),
-        unused_terms=tuple(_unused_terms(content, texts)),
+        uncited_sources=tuple(finding for edition in content.editions for finding in _uncited_sources(edition, texts)),
+        unused_terms=tuple(finding for edition in content.editions for finding in _unused_terms(edition, texts)),
     )
+
+
+def _language(edition: Content, texts: dict[str, PageText], grades: dict[str, float], years: int) -> Language:
+    site = edition.site
+    drafts = {item.key for topic in edition.topics if topic.draft
+              for item in (topic, *topic.sections, *topic.tools)}
+    rows = tuple(_row(item, texts[item.key], grades, years, item.key in drafts)
+                 for item in _pages_and_topics(edition))
+    name = site.strings.texts.get("language_name", site.language) if site.strings else site.language
+    return Language(site.language, name, score_name(site.language), rows)
 
 
 def review_due(review: Review, updated: date, years: int) -> date:
@@ -105,6 +136,7 @@ def _row(item: Page | Topic, text: PageText, grades: dict[str, float], years: in
         review=item.review,
         review_due=review_due(item.review, item.updated, years),
         draft=draft,
+        untranslated=item.untranslated,
     )
 
 
@@ -153,17 +185,9 @@ def _unused_terms(content: Content, texts: dict[str, PageText]) -> Iterator[Find
     for page in all_pages(content):
         others = [text for key, text in words.items() if key != page.key]
         for term in page.terms:
-            uses = _term_pattern(term)
+            uses = forms_pattern(term_forms(term))  # as the pages find the term to explain it
             if not any(uses.search(text) for text in others):
                 yield Finding(page.file, f"'{term.term}' is explained here, but no other page uses the word")
-
-
-def _term_pattern(term: Term) -> re.Pattern[str]:
-    """The term or any of its other forms, as whole words in any case, also with a plural -s or -es."""
-    forms = sorted({term.term, *term.also}, key=len, reverse=True)
-    words = (r"\s+".join(re.escape(word) for word in form.split()) for form in forms)
-    alternatives = "|".join(f"{form}(?:e?s)?" for form in words)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _years(years: int) -> str:
@@ -172,14 +196,17 @@ def _years(years: int) -> str:
 
 # --- formats -------------------------------------------------------------------------------------------------
 
-HEADERS = ("page", "title", "words", "grade", "sources", "updated", "review due", "reviewed", "flag")
-RIGHT_ALIGNED = {"words", "grade", "sources"}
+HEADERS = ("page", "title", "words", "score", "sources", "updated", "review due", "reviewed", "flag")
+RIGHT_ALIGNED = {"words", "score", "sources"}
 
 
 def format_plain(report: EditorReport) -> str:
-    """A fixed-width table for a terminal, then each list of findings."""
-    lines = [_heading(report), ""]
-    lines.extend(_fixed_width_table(HEADERS, [_cells(row, report.today) for row in report.rows]))
+    """A fixed-width table a language for a terminal, then each list of findings."""
+    lines = [_heading(report)]
+    for language in report.languages:
+        headers = _headers(language)
+        lines.extend(["", _language_heading(language), ""])
+        lines.extend(_fixed_width_table(headers, [_cells(row, report.today) for row in language.rows]))
     lines.extend(["", textwrap.fill(_legend(report), width=100)])
     for title, findings in _finding_groups(report):
         lines.append("")
@@ -189,12 +216,15 @@ def format_plain(report: EditorReport) -> str:
 
 
 def format_markdown(report: EditorReport) -> str:
-    """The same as a GitHub table and lists, to paste into a pull request or a workflow summary."""
-    lines = [f"## {_heading(report)}", ""]
-    lines.append("| " + " | ".join(HEADERS) + " |")
-    lines.append("|" + "|".join("--:" if h in RIGHT_ALIGNED else "---" for h in HEADERS) + "|")
-    for row in report.rows:
-        lines.append("| " + " | ".join(_markdown_cell(cell) for cell in _cells(row, report.today)) + " |")
+    """The same as GitHub tables and lists, to paste into a pull request or a workflow summary."""
+    lines = [f"## {_heading(report)}"]
+    for language in report.languages:
+        headers = _headers(language)
+        lines.extend(["", f"### {_language_heading(language)}", ""])
+        lines.append("| " + " | ".join(headers) + " |")
+        lines.append("|" + "|".join("--:" if h in RIGHT_ALIGNED else "---" for h in HEADERS) + "|")
+        for row in language.rows:
+            lines.append("| " + " | ".join(_markdown_cell(cell) for cell in _cells(row, report.today)) + " |")
     lines.extend(["", _legend(report)])
     for title, findings in _finding_groups(report):
         lines.extend(["", f"### {title}: {len(findings) or 'none'}"])
@@ -211,14 +241,29 @@ def _heading(report: EditorReport) -> str:
     return f"Editor's report, {report.today}"
 
 
+def _language_heading(language: Language) -> str:
+    return f"{language.name} ({language.code}): {len(language.rows)} pages, scored by {SCORES[language.score_name][0]}"
+
+
+def _headers(language: Language) -> tuple[str, ...]:
+    """The column headers, with the score's column named for the language's score."""
+    return tuple(language.score_name if header == "score" else header for header in HEADERS)
+
+
 def _legend(report: EditorReport) -> str:
-    return (f"Reading grade as `check` measures it ({NOT_GRADED}: not graded). A page is due for review "
-            f"{_years(report.review_interval_years)} after its last review, or after its last update if it "
-            "has never been reviewed, unless a next_review date is set (review_interval_years in site.yaml).")
+    scores = " ".join(f"{SCORES[name][0]}: {SCORES[name][1]}."
+                      for name in dict.fromkeys(language.score_name for language in report.languages))
+    translated = (" A translation's page flagged 'not translated' is the original's, published until it is "
+                  "translated." if len(report.languages) > 1 else "")
+    return (f"Reading scores as `check` measures them ({NOT_GRADED}: not graded). {scores} A page is due for "
+            f"review {_years(report.review_interval_years)} after its last review, or after its last update if "
+            "it has never been reviewed, unless a next_review date is set (review_interval_years in site.yaml)."
+            + translated)
 
 
 def _cells(row: PageRow, today: date) -> tuple[str, ...]:
-    flags = [flag for flag, applies in (("OVERDUE", row.review_due < today), ("draft", row.draft)) if applies]
+    flags = [flag for flag, applies in (("OVERDUE", row.review_due < today), ("draft", row.draft),
+                                        ("not translated", row.untranslated)) if applies]
     return (
         row.file.removeprefix("content/"),
         row.title,
@@ -245,7 +290,7 @@ def _fixed_width_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) ->
 
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(cell.rjust(width) if header in RIGHT_ALIGNED else cell.ljust(width)
-                         for header, cell, width in zip(headers, cells, widths, strict=True)).rstrip()
+                         for header, cell, width in zip(HEADERS, cells, widths, strict=True)).rstrip()
 
     return [line(headers), line(tuple("-" * width for width in widths)), *(line(row) for row in rows)]
 

@@ -94,6 +94,15 @@ class Preview:
         self.build = build
         return self._show_pages(build.files, started, complete=True)
 
+    def rehearse(self) -> None:
+        """Make one topic's pages and throw them away, so that what a topic rebuild needs the first time (the
+        templates, Babel's dates, the converter's patterns) is ready: the first save is as quick as the next.
+        The full build made the pages in worker processes, which took what they loaded with them."""
+        if self.build is not None and self.build.content.topics:
+            folder = self.build.content.topics[0].key.partition("/")[0]
+            rebuild_topic(self.project, self.build, folder, self.base_url, self.cache, self.converter,
+                          self.environment, self.documents)
+
     def rebuild_topic(self, changed: set[Path]) -> Outcome | None:
         """A head start when every changed file is inside one topic: that topic's pages, made at once."""
         if self.build is None:
@@ -300,6 +309,7 @@ def running_preview(project: Project, host: str = "127.0.0.1", port: int = 0, ba
     report = report or (lambda what, outcome: None)
     try:
         report("built", preview.rebuild_all())
+        preview.rehearse()
         server = PreviewServer(preview, host, port)
     except BaseException:
         _close(grader, folder)

@@ -11,6 +11,7 @@ locale ("25 November 2026", "25 de noviembre de 2026"), never with month names o
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ class Words:
         return fill(self.strings, key, values, str)
 
     def date(self, value: date) -> str:
-        return format_date(value, "long", locale=self.locale)
+        return _long_date(value, self.locale)
 
     def partial_date(self, value: str) -> str:
         """A source's date as written ('2024', '2024-03', '2024-03-15') in words."""
@@ -123,8 +124,19 @@ class Words:
         if len(parts) == 3:
             return self.date(date(*parts))
         if len(parts) == 2:
-            return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.locale)
+            return _month(parts[0], parts[1], self.locale)
         return value
+
+
+# A site has few dates and shows each on many pages; Babel looks up the locale's patterns on every call.
+@functools.lru_cache(maxsize=4_096)
+def _long_date(value: date, locale: str) -> str:
+    return format_date(value, "long", locale=locale)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _month(year: int, month: int, locale: str) -> str:
+    return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
 
 
 def fill(strings: Strings, key: str, values: Mapping[str, object], escape_value) -> str:

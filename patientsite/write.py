@@ -17,8 +17,10 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .render import OutputFile
+if TYPE_CHECKING:  # only named here: the command imports this module before it knows it will render
+    from .render import OutputFile
 
 STAGING_PREFIX = ".building-"
 RETIRED_PREFIX = ".retired-"
@@ -38,8 +40,9 @@ def write_site(files: list[OutputFile], out_dir: Path) -> None:
     staging = out_dir.parent / f"{STAGING_PREFIX}{out_dir.name}-{secrets.token_hex(6)}"
     try:
         staging.mkdir(mode=0o700)
+        folders = {staging}  # made already: each folder is made once, not once a file
         for file in sorted(files, key=lambda f: f.path):
-            _write_file(staging, file)
+            _write_file(staging, file, folders)
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -60,11 +63,16 @@ def recover_interrupted(out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_file(root: Path, file: OutputFile) -> None:
-    target = (root / file.path).resolve()
-    if root.resolve() not in target.parents:
+def _write_file(root: Path, file: OutputFile, folders: set[Path]) -> None:
+    # The staging folder is new and holds only what this build wrote (no links), so reading '..' in the path
+    # is enough to know where the file would land: no need to ask the system about every folder on the way.
+    relative = os.path.normpath(file.path)
+    if os.path.isabs(relative) or relative in (".", "..") or relative.startswith("../"):
         raise OutputFolderError(f"refusing to write {file.path!r} outside the output folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = root / relative
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
     target.write_bytes(file.content)
 
 

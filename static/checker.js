@@ -1,5 +1,6 @@
-/* The count checker. Every threshold, unit and message comes from content/leucopenia/checker.yaml (via
-   #checker-data), whose comments state the rules. Nothing typed leaves the page. */
+/* The count checker. Every threshold, unit and message comes from content/leucopenia/checker.yaml, and how the
+   page's language writes numbers from Babel (via #checker-data); the YAML's comments state the rules. Nothing
+   typed leaves the page. */
 (() => {
   "use strict";
 
@@ -14,25 +15,43 @@
   const unitById = (id) => units.find((u) => u.id === id) || null;
   const unitBySpelling = (text) => units.find((u) => u.spellings.some((s) => spelling(s) === spelling(text))) || null;
 
-  /* "3,600" "3 600" → 3600; "3,6" → 3.6; "0,500" → 0.5. → {value, rest: what follows} or {error}. */
+  /* The ways readers write numbers, each a decimal and a group mark: the page's own first (English: "3,600.5"),
+     then the others checker.yaml lists. A way reads "3,600" as 3600, or not at all (null). */
+  const mark = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+  function readIn(digits, { decimal, group }) {
+    const [d, g] = [mark(decimal), mark(group)];
+    if (!new RegExp(`^([1-9]\\d{0,2}(${g}\\d{3})+|\\d*)(${d}\\d+)?$`).test(digits)) return null;
+    return parseFloat(digits.split(group).join("").replace(decimal, "."));
+  }
+
+  /* "3,600" "3 600" → [3600]; "0,500" → [0.5]: a mark that cannot group thousands is a decimal mark. Each way
+     of writing gives its reading: "3.600" on the Spanish page → [3600, 3.6].
+     → {values, typed: the number as typed, rest: what follows it} or {error}. */
   function readNumber(text) {
     text = String(text || "").trim();
     if (!text) return { error: "empty" };
     if (/^[-−–]\s*[\d.,]/.test(text)) return { error: "negative" };
     const match = /^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|[\d.,]*\d)\s*(.*)$/.exec(text);
     if (!match) return { error: "not_a_number" };
-    let digits = match[1].replace(/[ \u00a0\u202f]/g, "");
-    if (/^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$/.test(digits)) digits = digits.replace(/,/g, "");
-    else if (/^\d*,\d+$/.test(digits)) digits = digits.replace(",", ".");
-    if (!/^\d*\.?\d+$/.test(digits)) return { error: "not_a_number" };
-    return { value: parseFloat(digits), rest: match[2] };
+    const digits = match[1].replace(/[ \u00a0\u202f]/g, "");
+    let values = [...new Set(data.numbers.map((way) => readIn(digits, way)).filter((v) => v !== null))];
+    if (!values.length && /^\d*[.,]\d+$/.test(digits)) values = [parseFloat(digits.replace(",", "."))];
+    return values.length ? { values, typed: match[1], rest: match[2] } : { error: "not_a_number" };
   }
 
-  const group = (cells) => String(cells).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const shown = (value) => (Number.isInteger(value) ? group(value) : String(value));
-  const largest = () => units[units.length - 1].factor;
-  const inLargest = (cells) => (cells / largest()).toFixed(String(largest()).length - 1).replace(/\.?0+$/, "");
-  const message = (key, values = {}) => data.messages[key].replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all);
+  /* A number as the page writes it, as the tables' numbers are (checker.py's `written`): "3,600" in English,
+     "3600" and "11 000" in Spanish; `group` "" leaves thousands ungrouped. */
+  const writing = data.writeNumbers;
+  function number(value, group = writing.group) {
+    const [whole, fraction] = String(Number(value.toFixed(3))).split(".");
+    const grouped = whole.length >= writing.groupFrom ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, group) : whole;
+    return grouped + (fraction ? writing.decimal + fraction : "");
+  }
+  const inLargest = (cells) => number(cells / units[units.length - 1].factor);
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all);
+  const message = (key, values = {}) => fill(data.messages[key], values);
+  const between = (low, high) => fill(data.words.range, { low, high });
   const rangeFor = (ranges, cells) => ranges.find((r) => cells >= r.from && (r.to === null || cells <= r.to));
   const believable = (cells) => cells >= data.lowestCount && cells <= data.highestCount;
   const asTyped = (quantity) => [quantity.text, quantity.unitText].filter(Boolean).join(" ");
@@ -42,10 +61,23 @@
     return null;
   }
 
-  /* A number and its unit → {value, cells, unit, inferred, text, unitText}, or null after adding an error for
-     `field`. A typed unit must agree with the chosen one and wins over `fallback` (the count's unit). `text`
-     is what the reader typed; `unitText` the unit to show after it, if it holds none and one was chosen. */
-  function readQuantity(text, chosenId, field, errors, { fallback, infer, zeroAllowed } = {}) {
+  /* Of a number's readings, the one that makes `sense` for its field; when several do, the reader is asked
+     (an error for `field`); when none does, the page's own, which the field's checks refuse. `twoWays`: the
+     reader is told that another reading was possible. */
+  function pick(read, sense, field, errors) {
+    const kept = read.values.filter(sense);
+    if (kept.length > 1) {
+      const [larger, smaller] = kept.sort((a, b) => b - a).map((value) => number(value, ""));
+      return fail(errors, field, "number_ambiguous", { typed: read.typed, larger, smaller });
+    }
+    return { value: kept.length ? kept[0] : read.values[0], twoWays: kept.length === 1 && read.values.length > 1 };
+  }
+
+  /* A number and its unit → {value, cells, unit, inferred, twoWays, text, unitText}, or null after adding an
+     error for `field`. A typed unit must agree with the chosen one and wins over `fallback` (the count's unit).
+     `sense(cells)`: what the field can hold. `text` is what the reader typed; `unitText` the unit to show
+     after it, if it holds none and one was chosen; `twoWays` the number as typed, if it had another reading. */
+  function readQuantity(text, chosenId, field, errors, { fallback, infer, zeroAllowed, sense = believable } = {}) {
     const read = readNumber(text);
     if (read.error) return fail(errors, field, read.error === "empty" ? "count_empty" : read.error);
     const typed = read.rest ? unitBySpelling(read.rest) : null;
@@ -54,12 +86,19 @@
     if (typed && chosen && typed !== chosen) {
       return fail(errors, field, "unit_conflict", { typed: typed.name, chosen: chosen.name });
     }
-    if (read.value === 0 && !zeroAllowed) return fail(errors, field, "zero");
-    let unit = typed || chosen || unitById(fallback) || (read.value === 0 ? units[0] : null);
-    const inferred = !unit && Boolean(infer);
-    if (inferred) unit = inferUnit(read.value, errors);
-    return unit && { value: read.value, cells: Math.round(read.value * unit.factor), unit, inferred,
-      text: text.trim().replace(/\s+/g, " "), unitText: read.rest || inferred ? "" : unit.name };
+    let unit = typed || chosen || unitById(fallback);
+    if (!unit && !infer) return null;  // read again once the count has a unit
+    const possible = unit ? [unit] : units;
+    const reading = pick(read, (value) => possible.some((u) => sense(value * u.factor)), field, errors);
+    if (!reading) return null;
+    const value = reading.value;
+    if (value === 0 && !zeroAllowed) return fail(errors, field, "zero");
+    unit = unit || (value === 0 ? units[0] : null);
+    const inferred = !unit;
+    if (inferred) unit = inferUnit(value, errors);
+    return unit && { value, cells: Math.round(value * unit.factor), unit, inferred,
+      twoWays: reading.twoWays && read.typed, text: text.trim().replace(/\s+/g, " "),
+      unitText: read.rest || inferred ? "" : unit.name };
   }
 
   /* With no unit, a number is read in the smallest unit only if no other unit gives a believable count. */
@@ -67,44 +106,46 @@
     const possible = units.filter((u) => believable(value * u.factor));
     if (possible.length === 1 && possible[0] === units[0]) return units[0];
     if (!possible.length && value > data.highestCount) {
-      return fail(errors, "count", "count_too_high", { count: group(Math.round(value)) });
+      return fail(errors, "count", "count_too_high", { count: number(Math.round(value)) });
     }
-    if (possible.length !== 1) return fail(errors, "unit", "unit_missing", { value: shown(value) });
-    const likely = `${possible[0].name} (${group(Math.round(value * possible[0].factor))} ${units[0].name})`;
-    return fail(errors, "unit", "unit_missing_likely", { value: shown(value), likely });
+    if (possible.length !== 1) return fail(errors, "unit", "unit_missing", { value: number(value) });
+    const likely = `${possible[0].name} (${number(Math.round(value * possible[0].factor))} ${units[0].name})`;
+    return fail(errors, "unit", "unit_missing_likely", { value: number(value), likely });
   }
 
   function readCount(input, errors) {
     const count = readQuantity(input.count, input.unit, "count", errors, { infer: true });
     if (count && !believable(count.cells)) {
       const code = count.cells > data.highestCount ? "count_too_high" : "count_too_low";
-      return fail(errors, "count", code, { count: group(count.cells) });
+      return fail(errors, "count", code, { count: number(count.cells) });
     }
     return count;
   }
 
   function readRange(input, count, errors) {
     if (!input.rangeLow.trim() && !input.rangeHigh.trim()) return null;
+    const sense = (cells) => cells >= data.lowestRangeEnd && cells <= data.highestRangeEnd;
     const [low, high] = [["range-low", input.rangeLow], ["range-high", input.rangeHigh]].map(([field, text]) => {
       if (!text.trim()) return fail(errors, field, "range_incomplete");
-      const end = readQuantity(text, "", field, errors, { fallback: count && count.unit.id });
-      if (end && (end.cells < data.lowestRangeEnd || end.cells > data.highestRangeEnd)) {
-        return fail(errors, field, "range_implausible", { count: group(end.cells), unit: end.unit.name });
+      const end = readQuantity(text, "", field, errors, { fallback: count && count.unit.id, sense });
+      if (end && !sense(end.cells)) {
+        return fail(errors, field, "range_implausible", { count: number(end.cells), unit: end.unit.name });
       }
       return end;
     });
     if (!low || !high) return null;
     if (low.cells >= high.cells) return fail(errors, "range-low", "range_reversed");
-    const typed = low.unitText && high.unitText ? `${low.text} to ${high.text} ${high.unitText}`
-      : `${asTyped(low)} to ${asTyped(high)}`;
-    return { low: low.cells, high: high.cells, typed };
+    const typed = between(low.unitText && high.unitText ? low.text : asTyped(low), asTyped(high));
+    return { low: low.cells, high: high.cells, typed, ends: [low, high] };
   }
 
   function readPercent(text, field, errors) {
     if (!text.trim()) return null;
     const read = readNumber(text);
     if (read.error || (read.rest && read.rest !== "%")) return fail(errors, field, read.error || "not_a_number");
-    return read.value > 100 ? fail(errors, field, "percent_too_high") : read.value;
+    const reading = pick(read, (value) => value <= 100, field, errors);
+    if (!reading) return null;
+    return reading.value > 100 ? fail(errors, field, "percent_too_high") : reading.value;
   }
 
   /* The neutrophil count printed on the report, or worked out from the percentages; null if neither. */
@@ -113,15 +154,16 @@
     const bands = readPercent(input.bands, "bands", errors);
     if (bands !== null && !input.neutrophils.trim()) fail(errors, "neutrophils", "bands_without_neutrophils");
     const percent = Math.round(((neutrophils || 0) + (bands || 0)) * 100) / 100;
-    if (percent > 100) fail(errors, "neutrophils", "percent_sum_too_high", { sum: percent });
+    if (percent > 100) fail(errors, "neutrophils", "percent_sum_too_high", { sum: number(percent) });
     if (input.anc.trim()) {
+      const sense = (cells) => cells === 0 || (believable(cells) && (!count || cells <= count.cells));
       const anc = readQuantity(input.anc, input.ancUnit, "anc", errors,
-        { zeroAllowed: true, fallback: count && count.unit.id });
+        { zeroAllowed: true, fallback: count && count.unit.id, sense });
       if (!anc || !count) return null;
-      const values = { anc: group(anc.cells), count: group(count.cells) };
+      const values = { anc: number(anc.cells), count: number(count.cells) };
       if (anc.cells > 0 && anc.cells < data.lowestCount) return fail(errors, "anc", "anc_too_low", values);
       if (anc.cells > count.cells) return fail(errors, "anc", "anc_above_count", values);
-      return { cells: anc.cells, given: true, typed: asTyped(anc) };
+      return { cells: anc.cells, given: true, typed: asTyped(anc), quantity: anc };
     }
     if (neutrophils === null || !count || percent > 100) return null;
     return { cells: Math.round((count.cells * percent) / 100), given: false, percent };
@@ -156,17 +198,25 @@
 
   /* The result as [class, text] lines; a class starting with "!" is shown in bold. The appointment summary
      shows the same lines, with what was typed apart from what it means. */
-  const readAs = (typed, ...cells) => ["", message("read_as", { typed, count: cells.map(group).join(" to "),
-    thousands: cells.map(inLargest).join(" to ") })];
+  const said = (cells, write) => (cells.length > 1 ? between(write(cells[0]), write(cells[1])) : write(cells[0]));
+  const readAs = (typed, ...cells) => ["", message("read_as", { typed, count: said(cells, number),
+    thousands: said(cells, inLargest) })];
+  /* A number that could be read two ways says which reading was kept, written so that it cannot be misread. */
+  const oneWay = (read) => (read && read.twoWays ? [["", message("read_one_way",
+    { typed: read.twoWays, reading: `${number(read.value, "")} ${read.unit.name}` })]] : []);
   const typedLines = ({ count }) => [readAs(asTyped(count), count.cells),
-    ...(count.inferred ? [["", message("unit_inferred")]] : [])];
+    ...(count.inferred ? [["", message("unit_inferred")]] : []), ...oneWay(count)];
+  const rangeNotes = ({ range }) => (range ? range.ends.flatMap(oneWay) : []);
+  const rangeLines = (result) => (result.range
+    ? [readAs(result.range.typed, result.range.low, result.range.high), ...rangeNotes(result)] : []);
 
-  const ancLines = ({ count, neutrophils: n }) => (n ? [["", message(n.given ? "anc_given" : "anc_worked_out",
-    { anc: group(n.cells), thousands: inLargest(n.cells), count: group(count.cells), percent: n.percent })]] : []);
+  const ancLines = ({ count, neutrophils: n }) => (n ? [["", message(n.given ? "anc_given" : "anc_worked_out", {
+    anc: number(n.cells), thousands: inLargest(n.cells), count: number(count.cells), percent: number(n.percent || 0),
+  })], ...oneWay(n.quantity)] : []);
 
   function countMeaning({ range, verdict, category }) {
     if (!verdict) return [["", message("child_no_verdict")]];
-    const compared = range ? message("compared_with_lab", { range: `${group(range.low)} to ${group(range.high)}` })
+    const compared = range ? message("compared_with_lab", { range: between(number(range.low), number(range.high)) })
       : message("compared_with_typical", { range: data.typicalRange, source: data.typicalRangeSource });
     return [[`!verdict verdict-${category}`, verdict.title], ["", verdict.message], ["", compared]];
   }
@@ -179,7 +229,8 @@
     return duffy ? [...lines, ["note", message("duffy_note")]] : lines;
   }
 
-  const resultLines = (result) => [...typedLines(result), ...countMeaning(result), ...ancLines(result),
+  const resultLines = (result) => [...typedLines(result), ...rangeNotes(result), ...countMeaning(result),
+    ...ancLines(result),
     ...ancMeaning(result, [["", message("anc_grades")]]),
     ["!urgent", message("urgent_reminder")], ["disclaimer", message("not_a_diagnosis")]];
 
@@ -221,13 +272,13 @@
   }
 
   function fillSheet(result, input) {
-    const { neutrophils: n, range } = result;
+    const { neutrophils: n } = result;
     const rows = {
       count: typedLines(result),
       neutrophils: percentTyped(input.neutrophils),
       bands: percentTyped(input.bands),
-      anc: n && n.given ? [readAs(n.typed, n.cells)] : ancLines(result),
-      lab_range: range ? [readAs(range.typed, range.low, range.high)] : [],
+      anc: n && n.given ? [readAs(n.typed, n.cells), ...oneWay(n.quantity)] : ancLines(result),
+      lab_range: rangeLines(result),
       age: [["", document.querySelector(`label[for="checker-age-${input.age}"]`).textContent.trim()]],
     };
     Object.entries(rows).forEach(([name, lines]) => {
@@ -237,7 +288,7 @@
     });
     const meaning = [...countMeaning(result), ...ancMeaning(result)];
     document.getElementById("appointment-meaning").replaceChildren(...meaning.map(paragraph));
-    document.getElementById("appointment-range-source").hidden = !result.verdict || Boolean(range);
+    document.getElementById("appointment-range-source").hidden = !result.verdict || Boolean(result.range);
     const date = new Date().toLocaleDateString(document.documentElement.lang, { dateStyle: "long" });
     document.getElementById("appointment-made-on").textContent = message("sheet_made_on", { date });
     showSheet(true);
@@ -278,5 +329,5 @@
     });
   }
 
-  window.WbcChecker = { check, readNumber, unitBySpelling, data };
+  window.WbcChecker = { check, readNumber, unitBySpelling, number, data };
 })();

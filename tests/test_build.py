@@ -1,10 +1,13 @@
 """The whole build, as an editor runs it: pages, links that work anywhere, metadata, determinism, safety."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from projects import make_project, run_build, snapshot
+from projects import REPO, make_project, run_build, snapshot
 
 PAGES = ["index.html", "anaemia/index.html", "anaemia/causes.html", "anaemia/faq.html", "anaemia/glossary.html",
          "anaemia/sources.html", "anaemia/handout.html", "a-z.html", "404.html"]
@@ -99,6 +102,35 @@ def test_two_builds_of_the_same_content_are_byte_identical(built, tmp_path):
     other = tmp_path / "second"
     assert run_build(project, "--out", str(other)).returncode == 0
     assert snapshot(other) == snapshot(project / "site")
+
+
+def test_with_nothing_changed_the_last_build_stands_and_the_engine_is_not_even_loaded(tmp_path):
+    project = make_project(tmp_path / "project")
+    first = run_build(project)
+    site = snapshot(project / "site")
+    times = {path: path.stat().st_mtime_ns for path in (project / "site").rglob("*")}
+    again = _run_build_and_say_if_the_engine_loaded(project)
+    assert again.returncode == 0, again.stderr
+    summary, loaded = again.stdout.splitlines()
+    assert loaded == "engine loaded: False"
+    assert summary.split(",")[:2] == first.stdout.split(",")[:2]  # the same pages and warnings
+    assert first.stderr == again.stderr  # the same warnings
+    assert {path: path.stat().st_mtime_ns for path in (project / "site").rglob("*")} == times
+
+    (project / "site" / "anaemia" / "causes.html").write_text("edited by hand")  # the site is not as built
+    assert run_build(project).returncode == 0 and snapshot(project / "site") == site
+    edit = project / "content" / "anaemia" / "causes.md"  # the content is not as built
+    edit.write_text(edit.read_text(encoding="utf-8").replace("Losing blood", "Bleeding"), encoding="utf-8")
+    assert run_build(project).returncode == 0
+    assert "Bleeding" in (project / "site" / "anaemia" / "causes.html").read_text(encoding="utf-8")
+
+
+def _run_build_and_say_if_the_engine_loaded(project):
+    code = ("import runpy, sys\nsys.argv = ['build.py']\ntry:\n    runpy.run_path('build.py', run_name='__main__')\n"
+            "except SystemExit:\n    pass\nprint('engine loaded:', 'patientsite.pipeline' in sys.modules)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120,
+                          env=env, check=False)
 
 
 def test_base_url_adds_canonical_links_sitemap_and_absolute_404_links(tmp_path):

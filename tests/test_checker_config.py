@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,29 @@ from patientsite.checker import (
     range_texts,
     read_checker,
     reader_texts,
+    written,
 )
 from patientsite.fields import Fields
-from patientsite.load import YamlMap, parse_yaml
-from patientsite.problems import Problem, Problems
+from patientsite.load import YamlDocument, YamlMap, parse_yaml
+from patientsite.model import Strings
+from patientsite.problems import ContentError, Problem, Problems
+from patientsite.strings import Words, read_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = "content/leucopenia/checker.yaml"
 COMMON_FIELDS = {"title", "summary", "updated", "key_points", "sources", "reviewed_by", "reviewed_on",
                  "next_review"}
+
+
+def words_of(language: str, locale: str) -> Words:
+    """A language's words as the pages have them: content/strings.yaml, or content/<language>/strings.yaml."""
+    file = "content/strings.yaml" if language == "en" else f"content/{language}/strings.yaml"
+    problems = Problems()
+    document = YamlDocument(file, parse_yaml((ROOT / file).read_text(encoding="utf-8"), file, problems))
+    return Words(read_strings(document, file, problems), locale)
+
+
+ENGLISH, SPANISH = words_of("en", "en_GB"), words_of("es", "es")
 
 
 def shipped() -> YamlMap:
@@ -181,17 +196,84 @@ def test_range_texts_say_where_each_range_starts_and_ends():
     def made(start: int, end: int | None) -> Range:
         return Range("x", start, end, Verdict("T", "M", False), "S")
 
-    assert range_texts(made(0, 3499), made(3500, 4499)) == ("below 3,500", "below 3.5")
-    assert range_texts(made(3500, 4499), made(4500, 11000)) == ("3,500 to 4,499", "3.5 to 4.49")
-    assert range_texts(made(4500, 11000), None) == ("4,500 to 11,000", "4.5 to 11.0")
-    assert range_texts(made(11001, None), None) == ("above 11,000", "above 11.0")
-    assert range_texts(made(2000, None), None) == ("2,000 or more", "2.0 or more")
+    assert range_texts(made(0, 3499), made(3500, 4499), ENGLISH) == ("below 3,500", "below 3.5")
+    assert range_texts(made(3500, 4499), made(4500, 11000), ENGLISH) == ("3,500 to 4,499", "3.5 to 4.49")
+    assert range_texts(made(4500, 11000), None, ENGLISH) == ("4,500 to 11,000", "4.5 to 11.0")
+    assert range_texts(made(11001, None), None, ENGLISH) == ("above 11,000", "above 11.0")
+    assert range_texts(made(2000, None), None, ENGLISH) == ("2,000 or more", "2.0 or more")
 
 
-@pytest.mark.parametrize("key", ["countRanges", "ancRanges", "units", "messages", "labRangeVerdicts"])
+def test_range_texts_are_in_the_pages_language_with_its_numbers():
+    def made(start: int, end: int | None) -> Range:
+        return Range("x", start, end, Verdict("T", "M", False), "S")
+
+    assert range_texts(made(0, 3499), made(3500, 4499), SPANISH) == ("menos de 3.500", "menos de 3,5")
+    assert range_texts(made(3500, 4499), made(4500, 11000), SPANISH) == ("3.500 a 4.499", "3,5 a 4,49")
+    assert range_texts(made(11001, None), None, SPANISH) == ("más de 11.000", "más de 11,0")
+    assert range_texts(made(2000, None), None, SPANISH) == ("2.000 o más", "2,0 o más")
+
+
+def test_grouped_with_spaces_four_digits_stay_together_and_more_take_a_no_break_space():
+    def made(start: int, end: int | None) -> Range:
+        return Range("x", start, end, Verdict("T", "M", False), "S")
+
+    def spaced(first: Range, following: Range | None) -> tuple[str, str]:
+        return range_texts(first, following, SPANISH, groups="space")
+
+    assert spaced(made(0, 3499), made(3500, 4499)) == ("menos de 3500", "menos de 3,5")
+    assert spaced(made(3500, 4499), made(4500, 11000)) == ("3500 a 4499", "3,5 a 4,49")
+    assert spaced(made(11001, None), None) == ("más de 11\u00a0000", "más de 11,0")
+    assert [written(n, "es", "space") for n in (999, 1000, 12345, 500000, Decimal("1234.5"))] == [
+        "999", "1000", "12\u00a0345", "500\u00a0000", "1234,5"]
+    assert written(12345, "en_GB", "space") == "12\u00a0345"
+
+
+def test_the_script_writes_numbers_as_the_tables_do():
+    spaced, _ = read(lambda m: m.__setitem__("number_groups", "space"))
+    assert checker_script_data(spaced, SPANISH)["writeNumbers"] == {"decimal": ",", "group": "\u00a0", "groupFrom": 5}
+    assert checker_script_data(spaced, SPANISH)["typicalRange"] == "4500 a 11\u00a0000"
+    english, _ = read()
+    assert checker_script_data(english, ENGLISH)["writeNumbers"] == {"decimal": ".", "group": ",", "groupFrom": 4}
+
+
+def test_an_unknown_way_of_grouping_numbers_is_refused():
+    problem = only_problem(lambda m: m.__setitem__("number_groups", "dots"))
+    assert (problem.field, problem.message) == ("number_groups", "'dots' is not one of: locale, space")
+
+
+def test_a_range_word_missing_from_strings_yaml_names_the_file():
+    lacking = Words(Strings("content/strings.yaml", {"checker_range": "{low} to {high}"}, {"checker_range": 3}),
+                    "en_GB")
+    with pytest.raises(ContentError) as error:
+        range_texts(Range("x", 0, 3499, Verdict("T", "M", False), "S"), Range("y", 3500, None, Verdict("T", "M", False),
+                                                                           "S"), lacking)
+    assert str(error.value.errors[0]).startswith("content/strings.yaml:1: checker_below: is missing")
+
+
+def test_the_script_reads_numbers_the_pages_way_first_then_the_other_ways_listed():
+    config, _ = read(lambda m: m["also_read_numbers_as"].extend(["es_MX", "es_US"]))
+    assert checker_script_data(config, SPANISH)["numbers"] == [
+        {"decimal": ",", "group": "."}, {"decimal": ".", "group": ","}]  # es_US writes as es_MX does
+    english, _ = read()
+    assert checker_script_data(english, ENGLISH)["numbers"] == [{"decimal": ".", "group": ","}]
+
+
+def test_a_locale_babel_does_not_know_is_refused():
+    problem = only_problem(lambda m: m["also_read_numbers_as"].append("Mexico"))
+    assert problem.field == "also_read_numbers_as"
+    assert problem.message == "'Mexico' is not a language and region Babel knows"
+
+
+def test_the_script_says_a_range_in_the_pages_words():
+    config, _ = read()
+    assert checker_script_data(config, SPANISH)["words"] == {"range": "{low} a {high}"}
+    assert checker_script_data(config, SPANISH)["typicalRange"] == "4.500 a 11.000"
+
+
+@pytest.mark.parametrize("key", ["countRanges", "ancRanges", "units", "messages", "labRangeVerdicts", "numbers"])
 def test_the_script_data_is_plain_json(key: str):
     config, _ = read()
-    data = checker_script_data(config)
+    data = checker_script_data(config, ENGLISH)
     assert json.loads(json.dumps(data)) == data
     assert data[key]
 

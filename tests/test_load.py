@@ -1,6 +1,11 @@
 """Load: content files become values that remember their lines; unreadable bytes become problems."""
 
-from patientsite.load import YamlList, YamlMap, parse_markdown, parse_yaml
+import random
+
+from projects import FIXTURES
+
+from patientsite import load
+from patientsite.load import INVISIBLE, YamlList, YamlMap, parse_markdown, parse_yaml
 from patientsite.problems import Problems
 
 
@@ -63,3 +68,56 @@ def test_unclosed_front_matter_is_a_clear_problem():
     problems = Problems()
     assert parse_markdown("---\ntitle: T\nBody\n", "content/p.md", problems) is None
     assert "never closed" in str(problems.items[0])
+
+
+
+# What editors and strangers type into YAML, and what the two readers (libyaml, PyYAML's own) treat apart.
+YAML_PIECES = [
+    ": ", "- ", "-", "\t", "  ", "    ", "#", " # c", "---\n", "...\n", "\n", "'", '"', "|\n", ">-\n", "|#\n", "|2\n",
+    "&a ", "*a", "<<: *a\n", "!!str ", "!!python/object/apply:os.system ['true']", "!x ", "!/a!b ", "? ", "? [a, b]\n: c\n",
+    "{", "}", "[", "]", "{a: 1}", "[a, b]", "[a?b]", "{a?: b}", "%YAML 1.1\n", "%YAML 1.2\n---\n", "%TAG ! tag:x,2000:\n",
+    "2026-13-45", "2026-11-01 10:00:00", "1e999", ".nan", "yes", "~", "null", "0o777", "12:30:00", "\\", '"\\/"',
+    '"\\x41"', "title: again\n", "\ufeff", "é", "🩸", "@", "`", "%", "a:b", "[" * 45 + "]" * 45, "- " * 45 + "x",
+]
+
+
+def edited_texts(count: int, seed: int) -> list[str]:
+    """The YAML of the test sites, each with a few pieces laid in, cut out or repeated (the same every run)."""
+    rng = random.Random(seed)
+    files = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(FIXTURES.rglob("*.*"))
+             if path.suffix in (".yaml", ".md")]
+    originals = [text.split("---\n")[1] if text.startswith("---\n") else text for text in files]
+    texts = []
+    while len(texts) < count:
+        text = rng.choice(originals)
+        for _ in range(rng.randint(1, 3)):
+            at, end = sorted(rng.randrange(len(text) + 1) for _ in range(2))
+            text = rng.choice([text[:at] + rng.choice(YAML_PIECES) + text[at:], text[:at] + text[end:][:40],
+                               text[:at] + text[at:end][:60] * 2 + text[end:]])
+        if not INVISIBLE.search(text):  # refused before any reader sees it
+            texts.append(text)
+    return texts
+
+
+def test_libyaml_reads_every_text_as_pyyaml_does_values_lines_and_problems(monkeypatch):
+    """Most files are read by libyaml (much faster); a text it could read otherwise goes to PyYAML's own reader.
+    Whatever the text, what comes out is what PyYAML alone gives: the values, their lines, the problems."""
+    texts = edited_texts(count=3_000, seed=5)
+    quick = [_read_fully(text) for text in texts]
+    monkeypatch.setattr(load, "_libyaml_limits_nesting", lambda: False)  # PyYAML reads everything
+    assert [_read_fully(text) for text in texts] == quick
+
+
+def _read_fully(text: str) -> tuple[object, list[str]]:
+    problems = Problems()
+    return _with_lines(parse_yaml(text, "content/x.yaml", problems, first_line=2)), [str(p) for p in problems.items]
+
+
+def _with_lines(value: object) -> object:
+    """A value with every line it remembers, as plain data to compare."""
+    if isinstance(value, YamlMap):
+        return ("map", value.line, [(key, _with_lines(item), value.key_lines[key], value.value_lines[key])
+                                    for key, item in value.items()])
+    if isinstance(value, YamlList):
+        return ("list", value.line, [_with_lines(item) for item in value], value.item_lines)
+    return (type(value).__name__, value)

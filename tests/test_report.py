@@ -1,6 +1,8 @@
-"""The editor's report: a row a page, reviews overdue, sources no page cites, glossary terms no page uses."""
+"""The editor's report: a row a page in each language, reviews overdue, sources no page cites, glossary terms no
+page uses."""
 
 import re
+import shutil
 from datetime import date
 
 import pytest
@@ -11,6 +13,7 @@ from patientsite.pipeline import Project, check_site
 from patientsite.report import format_markdown, format_plain, make_report, review_due
 
 OVERDUE_CONTENT = FIXTURES / "overdue-review" / "content"
+BILINGUAL = FIXTURES / "bilingual"
 TODAY = date(2026, 11, 25)
 
 
@@ -22,6 +25,20 @@ def overdue_project(tmp_path_factory):
 @pytest.fixture(scope="module")
 def report(overdue_project):
     return make_report(Project(overdue_project), TODAY)
+
+
+@pytest.fixture(scope="module")
+def bilingual_project(tmp_path_factory):
+    """The small site in English and Spanish, whose Spanish FAQ is not translated yet."""
+    project = make_project(tmp_path_factory.mktemp("bilingual") / "project")
+    overlay(project, BILINGUAL)
+    (project / "content" / "es" / "anaemia" / "faq.yaml").unlink()
+    return project
+
+
+@pytest.fixture(scope="module")
+def bilingual_report(bilingual_project):
+    return make_report(Project(bilingual_project), TODAY)
 
 
 def rows_by_file(report):
@@ -104,7 +121,8 @@ def test_plain_format_is_a_fixed_width_table_with_the_findings(report):
 
 def test_markdown_format_is_a_github_table_with_the_same_rows(report):
     lines = format_markdown(report).splitlines()
-    start = lines.index("| page | title | words | grade | sources | updated | review due | reviewed | flag |")
+    assert "### English (en): 5 pages, scored by Flesch–Kincaid reading grade" in lines
+    start = lines.index("| page | title | words | reading grade | sources | updated | review due | reviewed | flag |")
     assert lines[start + 1] == "|---|---|--:|--:|--:|---|---|---|---|"
     rows = lines[start + 2:start + 2 + len(report.rows)]
     assert all(row.startswith("| ") and row.count(" | ") == 8 for row in rows)
@@ -132,9 +150,78 @@ def test_report_command_on_broken_content_lists_the_problems_and_exits_1(tmp_pat
     assert result.stdout == ""
 
 
-def test_report_on_the_shipped_content_has_a_row_for_every_page():
+def test_report_on_the_shipped_content_has_a_row_for_every_page_in_every_language():
     report = make_report(Project(REPO), TODAY)
     files = [row.file for row in report.rows]
     assert files[:2] == ["content/index.md", "content/leucopenia/topic.yaml"]
     assert "content/leucopenia/glossary.yaml" in files and "content/leucopenia/checker.yaml" in files
+    assert [language.code for language in report.languages] == ["en", "es"]
+    english, spanish = ([row.file.removeprefix(f"content/{prefix}") for row in language.rows]
+                        for prefix, language in zip(["", "es/"], report.languages, strict=True))
+    assert english == spanish  # every page has its Spanish twin, in the same order
     assert report.review_interval_years == 3
+
+
+# --- every language -------------------------------------------------------------------------------------------
+
+
+def test_each_language_has_its_own_rows_the_original_first(bilingual_report):
+    english, spanish = bilingual_report.languages
+    assert (english.code, english.name, spanish.code, spanish.name) == ("en", "English", "es", "Español")
+    assert [row.file for row in spanish.rows] == [
+        "content/es/index.md", "content/es/anaemia/topic.yaml", "content/es/anaemia/causes.md",
+        "content/anaemia/faq.yaml", "content/es/anaemia/glossary.yaml",
+    ]
+    assert bilingual_report.rows == english.rows + spanish.rows
+
+
+def test_spanish_pages_show_the_fernandez_huerta_score_check_prints(bilingual_project, bilingual_report):
+    _, build_report = check_site(Project(bilingual_project))
+    _, spanish = bilingual_report.languages
+    assert spanish.score_name == "Fernández-Huerta"
+    causes = next(row for row in spanish.rows if row.file == "content/es/anaemia/causes.md")
+    assert causes.grade == build_report.grades["es/anaemia/causes.md"]
+    assert causes.grade > 50  # a reading ease, higher is easier: no grade level is that high
+
+
+def test_a_page_not_yet_translated_is_flagged_in_the_translations_table(bilingual_report):
+    _, spanish = bilingual_report.languages
+    flagged = [row.file for row in spanish.rows if row.untranslated]
+    assert flagged == ["content/anaemia/faq.yaml"]
+    assert "| anaemia/faq.yaml |" in next(line for line in format_markdown(bilingual_report).splitlines()
+                                          if line.startswith("| anaemia/faq.yaml |") and "not translated" in line)
+
+
+def test_both_formats_have_a_section_a_language_with_its_reading_score(bilingual_report):
+    plain, markdown = format_plain(bilingual_report), format_markdown(bilingual_report)
+    for heading in ("English (en): 5 pages, scored by Flesch–Kincaid reading grade",
+                    "Español (es): 5 pages, scored by Fernández-Huerta reading ease"):
+        assert heading in plain.splitlines() and f"### {heading}" in markdown.splitlines()
+    assert re.search(r"^page +title +words +Fernández-Huerta +sources", plain, re.MULTILINE)
+    assert "| page | title | words | Fernández-Huerta | sources |" in markdown
+    assert "Fernández-Huerta reading ease: made for Spanish, from 0 to 100 (higher is easier)" in markdown
+    spanish_table = markdown.split("### Español (es)")[1].split("\n\n")[1]
+    assert "| es/anaemia/causes.md | " in spanish_table
+
+
+def test_findings_cover_every_language(bilingual_project):
+    project = bilingual_project.parent / "with-an-unused-spanish-term"
+    shutil.copytree(bilingual_project, project)
+    glossary = project / "content" / "es" / "anaemia" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8")
+                        + "  - term: Ferritina\n    meaning: Una proteína que guarda el hierro.\n", encoding="utf-8")
+    report = make_report(Project(project), TODAY)
+    assert ("content/es/anaemia/glossary.yaml", "'Ferritina' is explained here, but no other page uses the word"
+            ) in [(finding.file, finding.message) for finding in report.unused_terms]
+
+
+def test_a_term_is_found_as_the_pages_find_it_to_explain_it(overdue_project, tmp_path):
+    """The report uses the pages' own pattern (terms.py): a term named with its abbreviation in brackets is
+    used where a page writes it without them."""
+    project = tmp_path / "project"
+    shutil.copytree(overdue_project, project)
+    glossary = project / "content" / "anaemia" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("term: Haemoglobin", "term: Haemoglobin (Hb)"),
+                        encoding="utf-8")
+    report = make_report(Project(project), TODAY)
+    assert [f.message.split("'")[1] for f in report.unused_terms] == ["Ferritin"]

@@ -172,6 +172,15 @@ def test_after_saves_the_preview_holds_exactly_what_a_cold_build_writes(project,
     assert snapshot(preview.preview.folder) == snapshot(tmp_path / "cold")
 
 
+def test_markdown_nested_too_deeply_is_shown_and_the_preview_keeps_watching(project, preview, outcomes):
+    deep = "".join("    " * level + "- x\n" for level in range(300))
+    edit(project, "Losing blood is a common cause", deep + "\nLosing blood is a common cause")
+    assert any("nested too deeply" in problem.message for problem in outcomes.wait_for_full_build().errors)
+    edit(project, deep + "\nLosing blood is a common cause", "Bleeding is a common cause")
+    assert outcomes.wait_for_full_build().errors == []
+    assert b"Bleeding is a common cause" in fetch(preview.url + "anaemia/causes.html")[1]
+
+
 def test_a_missing_page_is_the_sites_404_and_nothing_outside_the_site_is_served(preview):
     status, body = fetch(preview.url + "no-such-page.html")
     assert status == 404 and b"Page not found" in body
