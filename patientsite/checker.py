@@ -530,10 +530,11 @@ def written(value: int | Decimal, locale: str, groups: str, pattern: str | None 
     text = format_decimal(value, format=pattern, locale=locale)
     if groups != "space":
         return text
-    whole, mark, fraction = text.partition(get_decimal_symbol(locale))
+    way = number_writing(locale, groups)
+    whole, mark, fraction = text.partition(way["decimal"])
     digits = whole.replace(get_group_symbol(locale), "")
-    if len(digits) > 4:
-        digits = re.sub(r"\B(?=(\d{3})+$)", SPACE_GROUP, digits)
+    if len(digits) >= way["groupFrom"]:
+        digits = re.sub(r"\B(?=(\d{3})+$)", way["group"], digits)
     return digits + mark + fraction
 
 
