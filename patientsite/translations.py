@@ -78,12 +78,13 @@ def check_originals(original: Content, documents: dict[str, Document], problems:
 
 
 def as_translation(translated: Content, original: Content, code: str, files: LoadedContent,
-                   own: LoadedContent, content_label: str, problems: Problems) -> Content:
+                   own: LoadedContent, content_label: str, failed: frozenset[str], problems: Problems) -> Content:
     """The translation, checked against its original, with its keys under its folder and the whole site's
-    settings; `files` are what it was read from, `own` its own files."""
+    settings; `files` are what it was read from, `own` its own files, `failed` the original's folders with a
+    file that could not be read (already reported), whose pages are not compared."""
     must_translate = original.site.missing_translation == FAIL
     _check_site_file(files.documents.get(SITE_FILE) if SITE_FILE in own.documents else None, code, problems)
-    _check_same_pages(translated, original, files.documents, content_label, problems)
+    _check_same_pages(translated, original, files.documents, content_label, failed, problems)
     _report_missing(original, own, f"{content_label}/{code}", must_translate, problems)
     _check_versions(translated, original, files.documents, own, problems)
     strings = original.site.strings
@@ -127,7 +128,7 @@ def _check_site_file(document: Document | None, code: str, problems: Problems) -
 
 
 def _check_same_pages(translated: Content, original: Content, documents: dict[str, Document], content_label: str,
-                      problems: Problems) -> None:
+                      failed: frozenset[str], problems: Problems) -> None:
     """A translation has the original's topics, each with the same pages in the same order: every page has its
     twin in every language, and the pager leads through them alike."""
     originals = {topic.key: topic for topic in original.topics}
@@ -138,6 +139,8 @@ def _check_same_pages(translated: Content, original: Content, documents: dict[st
                          "a translation mirrors the original's files: write the topic in the original language "
                          "first, or move this folder to the name of the topic it translates")
             continue
+        if topic.key.rpartition("/")[0] in failed:
+            continue  # the original lacks a page only because its file could not be read: that is the problem
         for name in ("sections", "tools"):
             mine, theirs = _names(getattr(topic, name)), _names(getattr(source, name))
             if mine != theirs:

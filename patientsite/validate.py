@@ -82,7 +82,8 @@ def _translation(original: Content, loaded: LoadedContent, codes: tuple[str, ...
     problems.items.extend(problem for problem in found.items if problem not in reported)
     if translated is None:
         return None
-    return as_translation(translated, original, code, files, own, content_label, problems)
+    failed = original_files(loaded, codes).failed_folders()  # their pages are missing for a reported reason
+    return as_translation(translated, original, code, files, own, content_label, failed, problems)
 
 
 def _language(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:

@@ -255,6 +255,13 @@ def test_a_translation_has_the_same_pages_in_the_same_order_as_its_original(proj
     assert "content/es/anemia/topic.yaml:1: topic: has no original: content/anemia/topic.yaml does not exist" in problems
 
 
+def test_an_unreadable_original_page_is_one_problem_not_a_translation_out_of_step(project: Path,
+                                                                                  as_built: list[str]) -> None:
+    edit(project / "content/anaemia/causes.md", "title: Causes", "title  Causes")
+    problems = problems_of(project, as_built)
+    assert [problem.split(": ")[0] for problem in problems] == ["content/anaemia/causes.md:3"], problems
+
+
 def test_a_translation_leaves_the_settings_of_the_whole_site_to_the_original(project: Path, as_built: list[str]) -> None:
     edit(project / "content/es/site.yaml", "language: es", "language: fr\nreadability:\n  max_grade: 12")
     assert [problem.split(" — ")[0] for problem in problems_of(project, as_built)] == [
