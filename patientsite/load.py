@@ -323,7 +323,10 @@ _YAML_HINT = (
 
 
 def _add_yaml_error(error: yaml.MarkedYAMLError, display_name: str, first_line: int, problems: Problems) -> None:
-    mark = error.problem_mark or error.context_mark
+    # A simple key ('summary' with no ':') is found wanting only on a later line: the key's own line, where
+    # the ':' is missing, is the one to fix. Elsewhere the problem's mark is where the reading stopped.
+    key_missing_colon = error.context == "while scanning a simple key" and error.context_mark
+    mark = error.context_mark if key_missing_colon else error.problem_mark or error.context_mark
     line = first_line + (mark.line if mark else 0)
     what = " ".join(part for part in (error.context, error.problem) if part)
     hint = _YAML_HINT

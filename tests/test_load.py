@@ -51,6 +51,12 @@ def test_tab_indentation_says_to_use_spaces():
     assert "tab" in problems[0]
 
 
+def test_a_field_name_without_its_colon_is_reported_on_its_own_line():
+    for text in ("title: A\nsummary  Many things\nupdated: 2026-11-25\n", "a: 1\nb c d\n"):
+        _, problems = parse(text)
+        assert problems[0].startswith("content/x.yaml:2: YAML: cannot be read: while scanning a simple key"), problems
+
+
 def test_deep_nesting_is_refused():
     _, problems = parse("a: " + "[" * 60 + "]" * 60 + "\n")
     assert any("nested more than" in p for p in problems)
