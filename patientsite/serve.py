@@ -7,7 +7,10 @@ redone), which checks links and reading grades across the whole site and has the
 error is shown in the browser in place of every page, naming file and line, and in the terminal; the server
 keeps running, and the pages come back by themselves once the file is fixed.
 
-Pages are served exactly as built, with one addition: `<script src="/livereload.js">` before `</head>`.
+Pages are served exactly as built, with one addition: `<script src="/livereload.js?snipver=N">` before
+`</head>`, where N counts the rebuilds that changed what is served. A page that connects after a rebuild it
+missed (the editor fixed the file while the error page was still loading) says so by its N, and is told to
+reload at once: no save is ever lost between a page's load and its connection.
 The site's Content-Security-Policy (default-src 'self') forbids inline scripts, and livereload's own
 injected snippet is inline, so this layer injects the script as a same-origin file instead; the script's
 websocket back to the same host and port is 'self' too. From livereload it uses the browser script and the
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import mimetypes
 import os
 import shutil
@@ -46,7 +50,7 @@ from .pipeline import Build, Project, make_build, template_environment
 from .problems import ContentError, Problem
 from .render import OutputFile
 
-RELOAD_SCRIPT = b'<script src="/livereload.js"></script>\n'
+RELOAD_SCRIPT = '<script src="/livereload.js?snipver={generation}"></script>\n'  # livereload.js sends snipver
 HEAD_END = b"</head>"
 WATCH_STEP_MS = 10  # how long a burst of file events may take to settle before the rebuild starts
 WATCH_TIMEOUT_MS = 200  # how often the watcher looks up from waiting, to notice it is asked to stop
@@ -77,6 +81,7 @@ class Preview:
         self.build: Build | None = None  # the last build without errors
         self.errors: list[Problem] = []  # what is wrong now; the browser shows these instead of the pages
         self.written: dict[str, bytes] = {}
+        self.generation = 1  # counts rebuilds that changed what is served (from 1: livereload.js drops a 0)
         self.lock = threading.Lock()
 
     def watched_folders(self) -> list[Path]:
@@ -124,17 +129,17 @@ class Preview:
         file = self._file_for(path)
         content_type = mimetypes.guess_type(file.name if file else path)[0] or "application/octet-stream"
         is_page = content_type == "text/html" or file is None or file.suffix == ".html"
-        with self.lock:
-            errors = list(self.errors)
+        with self.lock:  # the generation is read before the page: a page is never older than its stamp
+            errors, generation = list(self.errors), self.generation
         if errors and is_page:
-            return 500, "text/html; charset=utf-8", with_reload_script(error_page(errors))
+            return 500, "text/html; charset=utf-8", with_reload_script(error_page(errors), generation)
         if file is None:
             not_found = self.folder / "404.html"
             body = not_found.read_bytes() if not_found.is_file() else b"<!doctype html><title>Not found</title>"
-            return 404, "text/html; charset=utf-8", with_reload_script(body)
+            return 404, "text/html; charset=utf-8", with_reload_script(body, generation)
         body = file.read_bytes()
         if content_type == "text/html":
-            return 200, "text/html; charset=utf-8", with_reload_script(body)
+            return 200, "text/html; charset=utf-8", with_reload_script(body, generation)
         return 200, content_type, body
 
     def _show_pages(self, files: list[OutputFile], started: float, complete: bool) -> Outcome:
@@ -148,12 +153,14 @@ class Preview:
             del self.written[path]
         with self.lock:
             had_errors, self.errors = bool(self.errors), []
-        count = len(changed) + len(removed) + (1 if had_errors else 0)
+            count = len(changed) + len(removed) + (1 if had_errors else 0)
+            self.generation += 1 if count else 0
         return Outcome(count, [], time.perf_counter() - started)
 
     def _show_errors(self, errors: list[Problem], started: float) -> Outcome:
         with self.lock:
             changed, self.errors = self.errors != errors, list(errors)
+            self.generation += 1 if changed else 0
         return Outcome(1 if changed else 0, errors, time.perf_counter() - started)
 
     def _file_for(self, path: str) -> Path | None:
@@ -166,11 +173,16 @@ class Preview:
         return target if target.is_file() else None
 
 
-def with_reload_script(page: bytes) -> bytes:
+def with_reload_script(page: bytes, generation: int) -> bytes:
     """The page with the reload script before </head>: the one difference between preview and build."""
+    script = reload_script(generation)
     if HEAD_END not in page:
-        return page + RELOAD_SCRIPT
-    return page.replace(HEAD_END, RELOAD_SCRIPT + HEAD_END, 1)
+        return page + script
+    return page.replace(HEAD_END, script + HEAD_END, 1)
+
+
+def reload_script(generation: int) -> bytes:
+    return RELOAD_SCRIPT.format(generation=generation).encode()
 
 
 def error_page(errors: list[Problem]) -> bytes:
@@ -232,7 +244,7 @@ class PreviewServer:
 
     async def _serve(self) -> None:
         application = web.Application([
-            (r"/livereload", LiveReloadHandler),
+            (r"/livereload", _ReloadHandler, {"preview": self.preview}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/(.*)", _PreviewHandler, {"preview": self.preview}),
         ], log_function=lambda handler: None)
@@ -260,11 +272,31 @@ class _PreviewHandler(web.RequestHandler):
         self.write(body)
 
 
+class _ReloadHandler(LiveReloadHandler):
+    """livereload's websocket, with one more rule: a page stamped before the latest rebuild reloads at once."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        hello = json.loads(message)
+        if hello.get("command") != "hello":
+            return
+        LiveReloadHandler.waiters.add(self)  # now, not at the 'info' that follows: no reload falls between
+        with self.preview.lock:
+            generation = self.preview.generation
+        if hello.get("snipver") not in (None, generation):  # None: a page not stamped by this preview
+            self.write_message(RELOAD_MESSAGE)
+
+
+RELOAD_MESSAGE = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+
+
 def _reload_open_pages() -> None:
-    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
     for page in list(LiveReloadHandler.waiters):
         try:
-            page.write_message(message)
+            page.write_message(RELOAD_MESSAGE)
         except Exception:  # noqa: BLE001 — a page closed meanwhile; livereload forgets it on close
             LiveReloadHandler.waiters.discard(page)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -21,11 +22,12 @@ from projects import REPO, make_project, snapshot
 from patientsite.cache import BuildCache
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import Problem
-from patientsite.serve import RELOAD_SCRIPT, Outcome, PreviewServer, print_outcome, running_preview
+from patientsite.serve import Outcome, PreviewServer, print_outcome, running_preview
 
 CAUSES = "content/anaemia/causes.md"
 WAIT_MS = 30_000  # a bound on waiting, not a speed requirement: the machine may be busy with other tests
 CONNECTED = "() => !!(window.LiveReload && window.LiveReload.connector._isSocketConnected())"
+RELOAD_SCRIPT = re.compile(rb'<script src="/livereload\.js\?snipver=\d+"></script>\n')  # stamped with the rebuild
 
 
 class Outcomes:
@@ -127,11 +129,26 @@ def test_broken_yaml_anywhere_is_shown_and_the_server_keeps_running(project, pre
     expect(tab.locator("h1")).to_have_text("Welcome", timeout=WAIT_MS)
 
 
+def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back(project, preview, outcomes, tab):
+    """The editor fixes the file before the error page's reload script has connected: the fix is not missed."""
+    edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
+    outcomes.wait_for_full_build()
+    held = []  # the error page's request for its reload script, held until the fix is built
+    tab.route("**/livereload.js*", lambda route: held.append(route), times=1)
+    tab.goto(preview.url + "anaemia/causes.html", wait_until="commit")
+    while not held:
+        tab.wait_for_timeout(20)
+    edit(project, "[@no-such-source]", "[@medlineplus-anemia]")
+    assert outcomes.wait_for_full_build().errors == []
+    held[0].continue_()
+    expect(tab.locator("h1")).to_have_text("Causes", timeout=WAIT_MS)
+
+
 def test_the_reload_script_and_its_websocket_work_under_the_pages_csp(preview, tab):
     open_and_connect(tab, preview.url + "anaemia/index.html")
     policy = tab.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy
-    assert tab.locator('script[src="/livereload.js"]').count() == 1
+    assert tab.locator('script[src^="/livereload.js?snipver="]').count() == 1
     assert tab.console_errors == [], "the page broke its own Content-Security-Policy"
 
 
@@ -144,7 +161,7 @@ def test_livereloads_own_inline_snippet_would_be_refused_by_the_csp(preview, tab
     )
     _, page = fetch(preview.url + "index.html")
     tab.route(preview.url + "inline.html", lambda route: route.fulfill(
-        content_type="text/html", body=page.replace(RELOAD_SCRIPT, livereload_snippet.encode())))
+        content_type="text/html", body=RELOAD_SCRIPT.sub(livereload_snippet.encode(), page)))
     tab.goto(preview.url + "inline.html")
     assert any("Content Security Policy" in error for error in tab.console_errors), tab.console_errors
 
@@ -156,8 +173,8 @@ def test_preview_pages_are_the_built_pages_plus_the_reload_script(project, previ
         status, served = fetch(preview.url + path)
         assert status == 200, path
         if path.endswith(".html"):
-            assert served.count(RELOAD_SCRIPT) == 1, path
-            served = served.replace(RELOAD_SCRIPT, b"")
+            served, scripts = RELOAD_SCRIPT.subn(b"", served)
+            assert scripts == 1, path
         assert served == content, f"{path} differs from the build"
 
 
@@ -213,7 +230,7 @@ def test_serve_command_listens_where_asked_opens_no_browser_and_stops_on_ctrl_c(
                 break
         assert lines[-1].startswith(f"Previewing on http://127.0.0.1:{port}/"), "".join(lines)
         status, body = fetch(f"http://127.0.0.1:{port}/anaemia/causes.html")
-        assert status == 200 and RELOAD_SCRIPT in body
+        assert status == 200 and RELOAD_SCRIPT.search(body)
     finally:
         server.send_signal(signal.SIGINT)
         output, errors = server.communicate(timeout=WAIT_MS / 1000)
