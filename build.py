@@ -95,7 +95,8 @@ def _build(out_dir: Path, base_url: str | None, cache: BuildCache, progress: Pro
         from patientsite.pipeline import build_site
 
         report = build_site(PROJECT, out_dir, base_url, cache, progress)
-        remember(inputs, out_dir, report, cache)
+        if SiteInputs.of(PROJECT, out_dir, base_url) == inputs:  # a file saved during the build: not this site
+            remember(inputs, out_dir, report, cache)
     return report
 
 

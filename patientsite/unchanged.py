@@ -4,7 +4,8 @@ A site is made from the content, the templates, the static files, the base URL a
 of the cache belongs to one version of the code). When all of these are as they were for the last build
 into an output folder, and the folder still holds exactly what that build left there, a build would write
 the same files again: its report is the answer, at once. Only a build that wrote its site is remembered
-(one with errors writes nothing), so the report repeats only its warnings.
+(one with errors writes nothing), so the report repeats only its warnings; and only when its inputs were the
+same at its end as at its start: a file saved during a build may be half in it, and is built again next time.
 """
 
 from __future__ import annotations

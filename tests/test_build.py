@@ -125,9 +125,35 @@ def test_with_nothing_changed_the_last_build_stands_and_the_engine_is_not_even_l
     assert "Bleeding" in (project / "site" / "anaemia" / "causes.html").read_text(encoding="utf-8")
 
 
+def test_a_file_saved_during_a_build_is_built_again_even_when_saved_back(tmp_path):
+    """The build remembers its site only for the content it began with: a save meanwhile is never skipped."""
+    project = make_project(tmp_path / "project")
+    assert run_build(project).returncode == 0
+    causes = project / "content" / "anaemia" / "causes.md"
+    as_it_was = causes.read_text(encoding="utf-8")
+    saved_during_the_build = (
+        "import pathlib\nimport patientsite.pipeline as pipeline\nbuild_site = pipeline.build_site\n"
+        "def build_after_a_save(*args, **kwargs):\n"
+        "    causes = pathlib.Path('content/anaemia/causes.md')\n"
+        "    causes.write_text(causes.read_text().replace('Losing blood', 'Bleeding'))\n"
+        "    return build_site(*args, **kwargs)\n"
+        "pipeline.build_site = build_after_a_save\n")
+    (project / "site" / "index.html").write_text("edited by hand")  # so that this build is not skipped
+    assert _run_build_in_process(project, before=saved_during_the_build).returncode == 0
+    assert "Bleeding" in (project / "site" / "anaemia" / "causes.html").read_text(encoding="utf-8")
+
+    causes.write_text(as_it_was, encoding="utf-8")  # saved back as it was when that build began
+    assert run_build(project).returncode == 0
+    assert "Losing blood" in (project / "site" / "anaemia" / "causes.html").read_text(encoding="utf-8")
+
+
 def _run_build_and_say_if_the_engine_loaded(project):
-    code = ("import runpy, sys\nsys.argv = ['build.py']\ntry:\n    runpy.run_path('build.py', run_name='__main__')\n"
-            "except SystemExit:\n    pass\nprint('engine loaded:', 'patientsite.pipeline' in sys.modules)\n")
+    return _run_build_in_process(project, after="print('engine loaded:', 'patientsite.pipeline' in sys.modules)\n")
+
+
+def _run_build_in_process(project, before="", after=""):
+    code = (f"import runpy, sys\n{before}sys.argv = ['build.py']\ntry:\n"
+            f"    runpy.run_path('build.py', run_name='__main__')\nexcept SystemExit:\n    pass\n{after}")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120,
                           env=env, check=False)
