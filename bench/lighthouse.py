@@ -4,8 +4,9 @@
     .venv/bin/python bench/lighthouse.py [--site DIR] [--lighthouse-dir DIR]
 
 Not a test: Lighthouse's performance score varies from run to run on a shared machine. It builds the site
-(unless --site is given), serves it at the root of 127.0.0.1, and runs Lighthouse 12 with the system
-Chromium, with its default mobile settings (a mid-range phone on a slow 4G network, simulated). The first
+(unless --site is given) as the Pages workflow does, with --base-url, serves it under /repo/ on 127.0.0.1
+as GitHub Pages serves a project site, and runs Lighthouse 12 with the system Chromium, with its default
+mobile settings (a mid-range phone on a slow 4G network, simulated). The first
 run installs Lighthouse with npm into a folder outside the repository (Lighthouse 13 needs Node 22).
 For every score under 100 it also lists the audits that cost points.
 """
@@ -27,7 +28,8 @@ from browser_support import serve_folder  # the tests' server
 
 LIGHTHOUSE_VERSION = "12.2.3"
 DEFAULT_LIGHTHOUSE_DIR = Path.home() / ".cache" / "patientsite" / f"lighthouse-{LIGHTHOUSE_VERSION}"
-PAGES = {"home": "index.html", "section": "leucopenia/causes.html", "checker": "leucopenia/checker.html"}
+PAGES = {"home": "index.html", "section": "leucopenia/causes.html", "checker": "leucopenia/checker.html",
+         "handout": "leucopenia/handout.html", "checker, Spanish": "es/leucopenia/checker.html"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
 
@@ -104,9 +106,15 @@ def table(rows: dict[str, dict[str, int]]) -> str:
     return "\n".join([header, rule, *lines])
 
 
-def run(site: Path, lighthouse: Path) -> int:
+def run(site: Path, lighthouse: Path, build: bool) -> int:
+    """Audit the pages of `site`, served under /repo/ as GitHub Pages serves a project site; with `build`,
+    first build it there with --base-url set to that address, as the Pages workflow builds the published
+    site (its canonical and hreflang links are then absolute, as search engines require)."""
     rows, notes = {}, []
-    with serve_folder(site, prefix="/") as site_url, tempfile.TemporaryDirectory() as reports:
+    with serve_folder(site, prefix="/repo/") as site_url, tempfile.TemporaryDirectory() as reports:
+        if build:
+            subprocess.run([sys.executable, "build.py", "--out", str(site), "--base-url", site_url], cwd=ROOT,
+                           check=True)
         for name, page in PAGES.items():
             result = audit(lighthouse, site_url + page, Path(reports) / f"{name}.json")
             rows[f"{name} ({page})"] = scores(result)
@@ -130,11 +138,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     lighthouse = lighthouse_command(args.lighthouse_dir)
     if args.site:
-        return run(args.site, lighthouse)
+        return run(args.site, lighthouse, build=False)
     with tempfile.TemporaryDirectory() as folder:
-        site = Path(folder) / "site"
-        subprocess.run([sys.executable, "build.py", "--out", str(site)], cwd=ROOT, check=True)
-        return run(site, lighthouse)
+        return run(Path(folder) / "site", lighthouse, build=True)
 
 
 if __name__ == "__main__":
