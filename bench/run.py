@@ -4,7 +4,8 @@
     python bench/run.py [--pages 100 1000] [--repeat 3] [--edits 7] [--work DIR]
 
 For each size N it makes a synthetic site (bench/synthetic.py: ~1,200 plain words a page) and measures, as
-medians of --repeat runs, each in a fresh process as an editor runs it:
+medians of --repeat runs, each in a fresh process as an editor runs it, in rounds (each tool once a round, so
+that a shared machine slowing down or speeding up touches every figure alike):
 
   (a) cold build    `build.py` with no .build-cache/ and no output folder
   (b) warm build    `build.py` again, nothing changed
@@ -80,28 +81,28 @@ def measure(pages: int, root: Path, repeat: int, edits: int) -> Figures:
     project = make_site(root, pages, REPO)
     shutil.copy2(REPO / "build.py", project / "build.py")
     figures = Figures(pages)
-    for run in range(repeat):
+    others = _others(project, root)
+    for run in range(repeat):  # in rounds, each tool once a round: a machine that slows down slows all alike
         shutil.rmtree(project / ".build-cache", ignore_errors=True)
         shutil.rmtree(project / "site", ignore_errors=True)
         seconds, peak = _timed([sys.executable, str(project / "build.py"), "--quiet"], project)
         figures.seconds.setdefault("cold", []).append(seconds)
         figures.peak_mb = max(figures.peak_mb, peak)
         _say(pages, f"cold build {run + 1}: {seconds:.2f} s, peak {peak:.0f} MB")
-    for run in range(repeat):
         seconds, _ = _timed([sys.executable, str(project / "build.py"), "--quiet"], project)
         figures.seconds.setdefault("warm", []).append(seconds)
         _say(pages, f"warm build {run + 1}: {seconds:.2f} s")
-    for run in range(repeat):
         out = root / "floor-out"
         shutil.rmtree(out, ignore_errors=True)
         seconds, _ = _timed([sys.executable, str(REPO / "bench" / "floor.py"), str(project), str(out)], project)
         figures.seconds.setdefault("floor", []).append(seconds)
         _say(pages, f"floor {run + 1}: {seconds:.2f} s")
-    for name, command in _others(project, root).items():
-        for run in range(repeat):
+        for name, command in others.items():
             seconds, _ = _timed(command, root)
             figures.seconds.setdefault(name, []).append(seconds)
             _say(pages, f"{name} {run + 1}: {seconds:.2f} s")
+    rounds = [cold / floor for cold, floor in zip(figures.seconds["cold"], figures.seconds["floor"], strict=True)]
+    _say(pages, "cold build ÷ floor, round by round: " + ", ".join(f"{ratio:.2f}" for ratio in rounds))
     figures.save_to_page = _save_to_page(project, edits)
     return figures
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from markdown import inlinepatterns
+from markdown import inlinepatterns, treeprocessors, util
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
@@ -79,6 +79,7 @@ class MarkdownConverter:
             ],
             output_format="html",
         )
+        _add_inline_shortcut(self.markdown)
 
     def convert(self, text: str, page_key: str) -> Fragment:
         self.links.page_key = page_key
@@ -260,3 +261,64 @@ class _CitationsAndLinks(Extension):
         for name, processor, pattern, priority in _BOUNDED_LINK_PROCESSORS:
             md.inlinePatterns.register(processor(pattern, md), name, priority)
         md.treeprocessors.register(_LinkMarker(md, self.links), "page-links", 1)
+
+
+def _add_inline_shortcut(md: markdown.Markdown) -> None:
+    """Python-Markdown's inline stage replaced by the same stage with shortcuts, if every pattern is known and
+    Python-Markdown still has the two private methods the shortcuts stand in front of."""
+    needs = _pattern_needs(md)
+    private = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
+    if needs is not None and all(callable(getattr(treeprocessors.InlineProcessor, name, None)) for name in private):
+        md.treeprocessors.register(_InlineWithShortcuts(md, needs), "inline", 20)
+
+
+# What each inline pattern needs in a text before it can match there: its regular expression cannot match
+# without one of these characters (or, for a line break, this string). Python-Markdown tries every pattern on
+# every piece of text; most sentences hold few of these characters, or none.
+INLINE_PATTERN_NEEDS = {
+    "backtick": "`\\", "escape": "\\", "citation": "[", "reference": "[", "link": "[", "image_link": "[",
+    "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<",
+    "html": "<", "entity": "&", "em_strong": "*_",
+}
+LINE_BREAK = "  \n"  # the "linebreak" pattern: two spaces at the end of a line
+
+
+def _pattern_needs(md: markdown.Markdown) -> list[re.Pattern] | None:
+    """For each inline pattern, in the order Python-Markdown tries them, a pattern that finds what it needs;
+    None if one is not in the table above (an extension added it): then every text meets every pattern."""
+    needs: list[re.Pattern | None] = [None] * len(md.inlinePatterns)
+    for item in md.inlinePatterns._priority:
+        if item.name == "linebreak":
+            need = re.escape(LINE_BREAK)
+        elif item.name in INLINE_PATTERN_NEEDS:
+            need = f"[{re.escape(INLINE_PATTERN_NEEDS[item.name])}]"
+        else:
+            return None
+        needs[md.inlinePatterns.get_index_for_name(item.name)] = re.compile(need)
+    return needs  # type: ignore[return-value]
+
+
+class _InlineWithShortcuts(treeprocessors.InlineProcessor):
+    """Python-Markdown's inline stage, which tries a pattern on a text only if the text holds what the pattern
+    needs: a text that no pattern could change is left at once. The same HTML in two-thirds of the time
+    (tests/test_convert.py compares the two on 1,000 texts)."""
+
+    def __init__(self, md: markdown.Markdown, needs: list[re.Pattern]):
+        super().__init__(md)
+        self.needs = needs
+        self.any_need = re.compile("|".join(need.pattern for need in needs))
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        """Python-Markdown's loop: each pattern in turn, again from where it matched until it no longer does."""
+        if isinstance(data, util.AtomicString) or self.any_need.search(data) is None:
+            return data
+        start = 0
+        while patternIndex < len(self.inlinePatterns):
+            if self.needs[patternIndex].search(data) is None:  # it cannot match: as if it had not matched
+                patternIndex, start = patternIndex + 1, 0
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(
+                self.inlinePatterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
