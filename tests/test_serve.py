@@ -136,8 +136,11 @@ def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back
     held = []  # the error page's request for its reload script, held until the fix is built
     tab.route("**/livereload.js*", lambda route: held.append(route), times=1)
     tab.goto(preview.url + "anaemia/causes.html", wait_until="commit")
-    while not held:
+    for _ in range(WAIT_MS // 20):
+        if held:
+            break
         tab.wait_for_timeout(20)
+    assert held, "the error page never asked for its reload script"
     edit(project, "[@no-such-source]", "[@medlineplus-anemia]")
     assert outcomes.wait_for_full_build().errors == []
     held[0].continue_()
