@@ -175,14 +175,10 @@ class Preview:
 
 def with_reload_script(page: bytes, generation: int) -> bytes:
     """The page with the reload script before </head>: the one difference between preview and build."""
-    script = reload_script(generation)
+    script = RELOAD_SCRIPT.format(generation=generation).encode()
     if HEAD_END not in page:
         return page + script
     return page.replace(HEAD_END, script + HEAD_END, 1)
-
-
-def reload_script(generation: int) -> bytes:
-    return RELOAD_SCRIPT.format(generation=generation).encode()
 
 
 def error_page(errors: list[Problem]) -> bytes:
