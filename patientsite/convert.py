@@ -285,16 +285,18 @@ LINE_BREAK = "  \n"  # the "linebreak" pattern: two spaces at the end of a line
 
 def _pattern_needs(md: markdown.Markdown) -> list[re.Pattern] | None:
     """For each inline pattern, in the order Python-Markdown tries them, a pattern that finds what it needs;
-    None if one is not in the table above (an extension added it): then every text meets every pattern."""
+    None if one is not in the table above (an extension added it), or if the registry no longer lists its
+    names where it did (a private list): then every text meets every pattern."""
+    names = [getattr(item, "name", None) for item in getattr(md.inlinePatterns, "_priority", [None])]
     needs: list[re.Pattern | None] = [None] * len(md.inlinePatterns)
-    for item in md.inlinePatterns._priority:
-        if item.name == "linebreak":
+    for name in names:
+        if name == "linebreak":
             need = re.escape(LINE_BREAK)
-        elif item.name in INLINE_PATTERN_NEEDS:
-            need = f"[{re.escape(INLINE_PATTERN_NEEDS[item.name])}]"
+        elif name in INLINE_PATTERN_NEEDS:
+            need = f"[{re.escape(INLINE_PATTERN_NEEDS[name])}]"
         else:
             return None
-        needs[md.inlinePatterns.get_index_for_name(item.name)] = re.compile(need)
+        needs[md.inlinePatterns.get_index_for_name(name)] = re.compile(need)
     return needs  # type: ignore[return-value]
 
 
