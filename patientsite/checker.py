@@ -57,7 +57,12 @@ MESSAGES: dict[str, frozenset[str]] = {
         "anc_grades": "",
         "anc_child": "",
         "duffy_note": "",
-        "urgent_reminder": "",
+        "same_day_action": "",
+        "urgent_rule": "",
+        "count_verdict": "title",
+        "neutrophils_unknown": "",
+        "anc_disagrees": "anc worked used",
+        "percent": "value",
         "sheet_made_on": "date",
         "not_a_diagnosis": "",
     }.items()
@@ -68,7 +73,7 @@ LABELS = (
     "intro", "no_script", "count", "count_hint", "unit", "unit_hint", "neutrophils", "neutrophils_hint",
     "neutrophil_percent", "neutrophil_percent_hint", "band_percent", "band_percent_hint", "anc", "anc_hint",
     "anc_unit", "anc_unit_same", "lab_range", "lab_range_hint", "lab_range_low", "lab_range_high", "age",
-    "adult", "child", "submit", "result", "problem", "urgent_title", "urgent", "how_to_read", "table",
+    "adult", "child", "submit", "result", "details", "problem", "urgent_title", "urgent", "how_to_read", "table",
     "count_table_caption", "anc_table_caption", "column_range_per_microlitre", "column_range_thousands",
     "column_meaning",
 )
@@ -90,6 +95,8 @@ NUMBER_GROUPS = ("locale", "space")
 SPACE_GROUP = "\u00a0"
 
 LAB_RANGE_VERDICTS = ("low", "within", "high")
+# What a question of the appointment summary can depend on: it is left out when the reader typed this.
+TYPED_NUMBERS = ("neutrophils", "lab_range")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
@@ -107,12 +114,12 @@ class Unit:
 class Verdict:
     title: str
     message: str
-    duffy_note: bool
 
 
 @dataclass(frozen=True)
 class Range:
-    """Counts from `start` to `end` cells per µL, both included; `end` is None for the last range."""
+    """Counts from `start` up to the next range's start, in cells per µL; `end` is the last whole count in it
+    (None for the last range). The flags say what the result does with it (checker.yaml's rules)."""
 
     id: str
     start: int
@@ -120,6 +127,10 @@ class Range:
     verdict: Verdict
     summary: str
     typical: bool = False
+    same_day: bool = False  # contact the care team today; with a fever, emergency help now
+    any_age: bool = False  # also for a child
+    leads: bool = False  # comes before the total count in the result
+    duffy_note: bool = False  # the Duffy-null note may be shown with it
 
 
 @dataclass(frozen=True)
@@ -133,11 +144,17 @@ class ReferenceRow:
 
 
 @dataclass(frozen=True)
+class AppointmentQuestion:
+    text: str
+    unless_typed: str = ""  # one of TYPED_NUMBERS: the question is left out when that number was typed
+
+
+@dataclass(frozen=True)
 class AppointmentSheet:
     """The one-page summary offered after a result: its words, and the questions to ask the doctor."""
 
     labels: Mapping[str, str]
-    questions: tuple[str, ...]
+    questions: tuple[AppointmentQuestion, ...]
 
 
 @dataclass(frozen=True)
@@ -186,8 +203,8 @@ def read_checker(fields: Fields, problems: Problems) -> CheckerConfig | None:
     _check_range_limits(fields, (lowest, highest), (lowest_end, highest_end))
     typical_source = fields.text("typical_range_source")
     typical_source_id = _listed_source(fields, "typical_range_source_id")
-    count_ranges = _ranges(fields, "count_ranges", problems)
-    anc_ranges = _ranges(fields, "anc_ranges", problems)
+    count_ranges = _ranges(fields, "count_ranges", problems, neutrophils=False)
+    anc_ranges = _ranges(fields, "anc_ranges", problems, neutrophils=True)
     _check_typical(fields, count_ranges, problems)
     verdicts = _lab_range_verdicts(fields)
     labels = _texts(fields, "labels", LABELS)
@@ -251,19 +268,28 @@ def _check_range_limits(fields: Fields, counts: tuple[int, int], range_ends: tup
                             f"keep both range ends between {counts[0]:,} and {counts[1]:,}")
 
 
-def _ranges(fields: Fields, name: str, problems: Problems) -> tuple[Range, ...]:
+def _ranges(fields: Fields, name: str, problems: Problems, neutrophils: bool) -> tuple[Range, ...]:
     mappings = fields.mappings(name, required=True)
-    ranges = [_range(Fields(mapping, fields.file, problems, name)) for mapping in mappings]
+    ranges = [_range(Fields(mapping, fields.file, problems, name), neutrophils) for mapping in mappings]
     _check_sequence(fields.file, name, list(zip(mappings, ranges, strict=True)), problems)
     return tuple(r for r in ranges if r is not None)
 
 
-def _range(item: Fields) -> Range | None:
+def _range(item: Fields, neutrophils: bool) -> Range | None:
+    """A range of count_ranges, or with `neutrophils` of anc_ranges, which also say what leads the result
+    and where the Duffy-null note may be shown."""
     range_id = item.identifier("id")
     start = _whole_number(item, "from", minimum=0)
     end = _whole_number(item, "to", minimum=0, required=False)
-    typical = _flag(item, "typical", "write 'typical: true' on the one typical range, or leave it out",
-                    default=False)
+    flags = {
+        "typical": False if neutrophils else _optional_flag(item, "typical", "on the one typical range"),
+        "same_day": _optional_flag(item, "same_day", "on a range so low that the reader acts today"),
+        "any_age": _optional_flag(item, "any_age", "on a range that means the same for a child"),
+    }
+    if neutrophils:
+        flags["leads"] = _optional_flag(item, "leads", "on a grade that comes before the total count")
+        flags["duffy_note"] = _flag(item, "duffy_note", "write 'duffy_note: true' to show the Duffy-null note "
+                                    "with this range, or 'duffy_note: false'")
     verdict = _verdict(item)
     summary = item.text("summary")
     item.finish()
@@ -272,9 +298,9 @@ def _range(item: Fields) -> Range | None:
                           f"{end:,} is below from ({start:,})",
                           "'to' is the last count in the range, so it cannot be below 'from'")
         return None
-    if range_id is None or start is None or verdict is None or summary is None:
+    if range_id is None or start is None or verdict is None or summary is None or None in flags.values():
         return None
-    return Range(range_id, start, end, verdict, summary, typical is True)
+    return Range(range_id, start, end, verdict, summary, **flags)
 
 
 def _check_sequence(file: str, name: str, items: list[tuple[YamlMap, Range | None]],
@@ -331,11 +357,9 @@ def _check_typical(fields: Fields, ranges: tuple[Range, ...], problems: Problems
 
 def _verdict(item: Fields) -> Verdict | None:
     title, message = item.text("title"), item.text("message")
-    duffy_note = _flag(item, "duffy_note", "write 'duffy_note: true' to show the Duffy-null note with this "
-                       "result, or 'duffy_note: false'")
-    if title is None or message is None or duffy_note is None:
+    if title is None or message is None:
         return None
-    return Verdict(title, message, duffy_note)
+    return Verdict(title, message)
 
 
 def _lab_range_verdicts(fields: Fields) -> Mapping[str, Verdict]:
@@ -416,25 +440,40 @@ def _appointment(fields: Fields) -> AppointmentSheet | None:
     if group is None:
         return None
     labels = {key: group.text(key) for key in APPOINTMENT_LABELS}
-    questions = group.text_list("questions", required=True)
+    items = group.items("questions", required=True)
+    questions = tuple(q for index, item in enumerate(items) if (q := _question(group, items, index, item)))
     group.finish()
-    _check_questions(group)
-    return AppointmentSheet({key: value for key, value in labels.items() if value is not None}, questions)
-
-
-def _check_questions(group: Fields) -> None:
-    items = group.mapping.get("questions")
-    if not isinstance(items, YamlList):
-        return  # already reported
-    for index, item in enumerate(items):
-        if isinstance(item, str) and item.strip() and not item.strip().endswith("?"):
-            group.problems.add(group.file, items.line_of(index), _label(group, "questions"),
-                               f"item {index + 1} is not a question: '{item.strip()}'",
-                               "write it as the reader would ask it, ending with '?'")
     if len(items) > MAX_QUESTIONS:
         group.problems.add(group.file, group.line("questions"), _label(group, "questions"),
                            f"there are {len(items)} questions, more than {MAX_QUESTIONS}",
                            "keep the most useful ones, so that the summary fits on one printed page")
+    return AppointmentSheet({key: value for key, value in labels.items() if value is not None}, questions)
+
+
+def _question(group: Fields, items: YamlList, index: int, item: object) -> AppointmentQuestion | None:
+    """A question as plain text, or as `question:` with `unless_typed:` (a number the reader may type)."""
+    where = _label(group, "questions")
+    if isinstance(item, YamlMap):
+        fields = Fields(item, group.file, group.problems, where)
+        text, unless = fields.text("question"), fields.text("unless_typed", required=False)
+        fields.finish()
+        if unless is not None and unless not in TYPED_NUMBERS:
+            group.problems.add(group.file, item.line_of("unless_typed"), f"{where}.unless_typed",
+                               f"{shown(unless)} is not one of: {', '.join(TYPED_NUMBERS)}",
+                               "name the number whose question goes once the reader typed it")
+            return None
+    elif isinstance(item, str) and item.strip():
+        text, unless = item.strip(), None
+    else:
+        group.problems.add(group.file, items.line_of(index), where, f"item {index + 1} is not a question",
+                           "write the question as text, or as 'question:' with 'unless_typed:' under it")
+        return None
+    if text is None:
+        return None
+    if not text.endswith("?"):
+        group.problems.add(group.file, items.line_of(index), where, f"item {index + 1} is not a question: '{text}'",
+                           "write it as the reader would ask it, ending with '?'")
+    return AppointmentQuestion(text, unless or "")
 
 
 # --- reading fields -----------------------------------------------------------------------------------------
@@ -451,6 +490,10 @@ def _group(fields: Fields, name: str) -> Fields | None:
                             f"write '{name}:' and under it, indented, one line for each entry")
         return None
     return Fields(value, fields.file, fields.problems, _label(fields, name))
+
+
+def _optional_flag(fields: Fields, name: str, where: str) -> bool | None:
+    return _flag(fields, name, f"write '{name}: true' {where}, or leave it out", default=False)
 
 
 def _flag(fields: Fields, name: str, hint: str, default: bool | None = None) -> bool | None:
@@ -566,7 +609,7 @@ def checker_script_data(config: CheckerConfig, words: Words) -> dict:
         "labRangeVerdicts": {name: _verdict_data(v) for name, v in config.lab_range_verdicts.items()},
         "typicalRange": range_texts(config.typical_range, None, words, groups=config.number_groups)[0],
         "typicalRangeSource": config.typical_range_source,
-        "headings": {"result": config.labels["result"], "problem": config.labels["problem"]},
+        "headings": {name: config.labels[name] for name in ("result", "problem", "details")},
         "messages": dict(config.messages),
         "numbers": number_formats(words.locale, config.also_read_numbers_as),
         "writeNumbers": number_writing(words.locale, config.number_groups),
@@ -581,11 +624,13 @@ def _unit_data(unit: Unit) -> dict:
 
 
 def _range_data(current: Range) -> dict:
-    return {"id": current.id, "from": current.start, "to": current.end, **_verdict_data(current.verdict)}
+    return {"id": current.id, "from": current.start, "to": current.end, "sameDay": current.same_day,
+            "anyAge": current.any_age, "leads": current.leads, "duffyNote": current.duffy_note,
+            **_verdict_data(current.verdict)}
 
 
 def _verdict_data(verdict: Verdict) -> dict:
-    return {"title": verdict.title, "message": verdict.message, "duffyNote": verdict.duffy_note}
+    return {"title": verdict.title, "message": verdict.message}
 
 
 def reader_texts(config: CheckerConfig) -> list[str]:
@@ -594,5 +639,5 @@ def reader_texts(config: CheckerConfig) -> list[str]:
     sheet = config.appointment
     texts = [*config.how_to_read, *(f"{v.title}. {v.message}" for v in verdicts),
              *(r.summary for r in config.count_ranges + config.anc_ranges), *config.messages.values(),
-             sheet.labels["intro"], *sheet.questions]
+             sheet.labels["intro"], *(question.text for question in sheet.questions)]
     return [re.sub(r"\{[a-z_]+\}", "3.6", text) for text in texts]

@@ -43,16 +43,26 @@
   /* A number as the page writes it, as the tables' numbers are (checker.py's `written`): "3,600" in English,
      "3600" and "11 000" in Spanish; `group` "" leaves thousands ungrouped. */
   const writing = data.writeNumbers;
-  function number(value, group = writing.group) {
-    const [whole, fraction] = String(Number(value.toFixed(3))).split(".");
+  function number(value, group = writing.group, decimals = 3) {
+    const [whole, fraction] = String(Number(value.toFixed(decimals))).split(".");
     const grouped = whole.length >= writing.groupFrom ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, group) : whole;
     return grouped + (fraction ? writing.decimal + fraction : "");
   }
-  const inLargest = (cells) => number(cells / units[units.length - 1].factor);
+  const largest = units[units.length - 1].factor;
+  /* Counts are compared exactly; this only drops the binary noise of a product (3.03 × 1000). */
+  const exact = (value) => Math.round(value * 1e6) / 1e6;
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all);
   const message = (key, values = {}) => fill(data.messages[key], values);
   const between = (low, high) => fill(data.words.range, { low, high });
-  const rangeFor = (ranges, cells) => ranges.find((r) => cells >= r.from && (r.to === null || cells <= r.to));
+  /* The range a count belongs to: the last one whose start it reaches, so 1,499.85 is below 1,500. */
+  const rangeFor = (ranges, cells) => ranges.filter((r) => cells >= r.from).pop();
+  /* A number as shown: `decimals` at most, or more when fewer would put it in another class (`kind`) than
+     its own, so that no figure shown lands on the other side of a limit from its verdict. */
+  function withoutCrossing(value, kind, decimals, group = writing.group) {
+    let places = decimals;
+    while (places < 9 && kind(Number(value.toFixed(places))) !== kind(value)) places += 1;
+    return number(value, group, places);
+  }
   const believable = (cells) => cells >= data.lowestCount && cells <= data.highestCount;
   const asTyped = (quantity) => [quantity.text, quantity.unitText].filter(Boolean).join(" ");
 
@@ -96,7 +106,7 @@
     unit = unit || (value === 0 ? units[0] : null);
     const inferred = !unit;
     if (inferred) unit = inferUnit(value, errors);
-    return unit && { value, cells: Math.round(value * unit.factor), unit, inferred,
+    return unit && { value, cells: exact(value * unit.factor), unit, inferred,
       twoWays: reading.twoWays && read.typed, text: text.trim().replace(/\s+/g, " "),
       unitText: read.rest || inferred ? "" : unit.name };
   }
@@ -148,28 +158,52 @@
     return reading.value > 100 ? fail(errors, field, "percent_too_high") : reading.value;
   }
 
-  /* The neutrophil count printed on the report, or worked out from the percentages; null if neither. */
+  /* Half a step of the last digit typed, in cells: 3.6 ×10⁹/L is 3,550 to 3,650, 49.5 % is 49.45 to 49.55. */
+  const halfStep = (value, factor = 1) => {
+    const places = (String(value).split(".")[1] || "").length;
+    return factor / 2 / 10 ** places;
+  };
+
+  /* Whether a neutrophil count typed from the report and one worked out from the percentages agree, given
+     the rounding of each number typed. */
+  function agree(count, percents, anc) {
+    const percent = percents.reduce((sum, p) => sum + p, 0);
+    const spread = percents.reduce((sum, p) => sum + halfStep(p), 0);
+    const cells = halfStep(count.value, count.unit.factor);
+    const low = ((count.cells - cells) * (percent - spread)) / 100;
+    const high = ((count.cells + cells) * (percent + spread)) / 100;
+    const own = halfStep(anc.value, anc.unit.factor);
+    return anc.cells + own >= low && anc.cells - own <= high;
+  }
+
+  const percentSaid = (value) => message("percent", { value: number(value) });
+
+  /* The neutrophil count printed on the report, or worked out from the percentages; null if neither. When
+     both are given and disagree by more than rounding, the lower one is used: the safer choice. */
   function readNeutrophils(input, count, errors) {
     const neutrophils = readPercent(input.neutrophils, "neutrophils", errors);
     const bands = readPercent(input.bands, "bands", errors);
     if (bands !== null && !input.neutrophils.trim()) fail(errors, "neutrophils", "bands_without_neutrophils");
     const percent = Math.round(((neutrophils || 0) + (bands || 0)) * 100) / 100;
-    if (percent > 100) fail(errors, "neutrophils", "percent_sum_too_high", { sum: number(percent) });
-    if (input.anc.trim()) {
-      const sense = (cells) => cells === 0 || (believable(cells) && (!count || cells <= count.cells));
-      const anc = readQuantity(input.anc, input.ancUnit, "anc", errors,
-        { zeroAllowed: true, fallback: count && count.unit.id, sense });
-      if (!anc || !count) return null;
-      const values = { anc: number(anc.cells), count: number(count.cells) };
-      if (anc.cells > 0 && anc.cells < data.lowestCount) return fail(errors, "anc", "anc_too_low", values);
-      if (anc.cells > count.cells) return fail(errors, "anc", "anc_above_count", values);
-      return { cells: anc.cells, given: true, typed: asTyped(anc), quantity: anc };
-    }
-    if (neutrophils === null || !count || percent > 100) return null;
-    return { cells: Math.round((count.cells * percent) / 100), given: false, percent };
+    if (percent > 100) fail(errors, "neutrophils", "percent_sum_too_high", { sum: percentSaid(percent) });
+    const worked = neutrophils === null || !count || percent > 100 ? null : exact((count.cells * percent) / 100);
+    if (!input.anc.trim()) return worked === null ? null : { cells: worked, worked, percent };
+    const sense = (cells) => cells === 0 || (believable(cells) && (!count || cells <= count.cells));
+    const anc = readQuantity(input.anc, input.ancUnit, "anc", errors,
+      { zeroAllowed: true, fallback: count && count.unit.id, sense });
+    if (!anc || !count) return null;
+    const values = { anc: number(anc.cells), count: number(count.cells) };
+    if (anc.cells > 0 && anc.cells < data.lowestCount) return fail(errors, "anc", "anc_too_low", values);
+    if (anc.cells > count.cells) return fail(errors, "anc", "anc_above_count", values);
+    const given = { cells: anc.cells, given: anc.cells, typed: asTyped(anc), quantity: anc };
+    const percents = [neutrophils, bands].filter((p) => p !== null);
+    if (worked === null || agree(count, percents, anc)) return given;
+    return { ...given, cells: Math.min(worked, anc.cells), worked, percent, disagree: true };
   }
 
-  /* Everything the checker concludes from the form's text, as plain data: the tests call this directly. */
+  /* Everything the checker concludes from the form's text, as plain data: the tests call this directly. A
+     range applies to a child only when checker.yaml marks it `any_age`; a `same_day` count range wins over
+     the lab's range. */
   function check(input) {
     const errors = [];
     const count = readCount(input, errors);
@@ -178,61 +212,99 @@
     if (input.age !== "adult" && input.age !== "child") fail(errors, "age", "age_missing");
     if (errors.length) return { errors };
     const adult = input.age === "adult";
+    const applies = (found) => Boolean(found && (adult || found.anyAge));
+    const bySources = rangeFor(data.countRanges, count.cells);
     let verdict = null;
     let category = null;
-    if (range) {
-      category = count.cells < range.low ? "low" : count.cells > range.high ? "high" : "within";
-      verdict = data.labRangeVerdicts[category];
-      category = `lab-${category}`;
-    } else if (adult) {
-      verdict = rangeFor(data.countRanges, count.cells);
-      category = verdict.id;
+    if (applies(bySources) && (bySources.sameDay || !range)) {
+      [verdict, category] = [bySources, bySources.id];
+    } else if (range) {
+      const place = count.cells < range.low ? "low" : count.cells > range.high ? "high" : "within";
+      [verdict, category] = [data.labRangeVerdicts[place], `lab-${place}`];
     }
-    const ancRange = neutrophils && adult ? rangeFor(data.ancRanges, neutrophils.cells) : null;
-    const basis = neutrophils && adult ? ancRange : verdict;
-    return { errors, count, range, category, verdict, neutrophils, ancRange,
-      grade: ancRange ? ancRange.id : null, duffy: Boolean(basis && basis.duffyNote) };
+    const found = neutrophils ? rangeFor(data.ancRanges, neutrophils.cells) : null;
+    const ancRange = applies(found) ? found : null;
+    const sameDay = Boolean((verdict && verdict.sameDay) || (ancRange && ancRange.sameDay));
+    const duffy = Boolean(adult && ancRange && ancRange.duffyNote && !bySources.sameDay);
+    return { errors, count, range, category, verdict, neutrophils, ancRange, grade: ancRange ? ancRange.id : null,
+      duffy, sameDay };
   }
 
   /* --- the page ------------------------------------------------------------------------------------------ */
 
+  /* The class a count or a neutrophil count falls in, for showing it without crossing a limit. */
+  const countClass = (range) => (cells) => [rangeFor(data.countRanges, cells).id,
+    range ? Math.sign(cells - range.low) + Math.sign(cells - range.high) : ""].join();
+  const ancClass = (cells) => rangeFor(data.ancRanges, cells).id;
+  const perMicrolitre = (cells, kind) => withoutCrossing(cells, kind, 2);
+  const inLargest = (cells, kind) => withoutCrossing(cells / largest, (v) => kind(exact(v * largest)), 3);
+  const anyClass = () => "";
+
   /* The result as [class, text] lines; a class starting with "!" is shown in bold. The appointment summary
      shows the same lines, with what was typed apart from what it means. */
   const said = (cells, write) => (cells.length > 1 ? between(write(cells[0]), write(cells[1])) : write(cells[0]));
-  const readAs = (typed, ...cells) => ["", message("read_as", { typed, count: said(cells, number),
-    thousands: said(cells, inLargest) })];
+  const readAs = (typed, kind, ...cells) => ["", message("read_as", { typed,
+    count: said(cells, (c) => perMicrolitre(c, kind)), thousands: said(cells, (c) => inLargest(c, kind)) })];
   /* A number that could be read two ways says which reading was kept, written so that it cannot be misread. */
   const oneWay = (read) => (read && read.twoWays ? [["", message("read_one_way",
     { typed: read.twoWays, reading: `${number(read.value, "")} ${read.unit.name}` })]] : []);
-  const typedLines = ({ count }) => [readAs(asTyped(count), count.cells),
+  const typedLines = ({ count, range }) => [readAs(asTyped(count), countClass(range), count.cells),
     ...(count.inferred ? [["", message("unit_inferred")]] : []), ...oneWay(count)];
   const rangeNotes = ({ range }) => (range ? range.ends.flatMap(oneWay) : []);
   const rangeLines = (result) => (result.range
-    ? [readAs(result.range.typed, result.range.low, result.range.high), ...rangeNotes(result)] : []);
+    ? [readAs(result.range.typed, anyClass, result.range.low, result.range.high), ...rangeNotes(result)] : []);
 
-  const ancLines = ({ count, neutrophils: n }) => (n ? [["", message(n.given ? "anc_given" : "anc_worked_out", {
-    anc: number(n.cells), thousands: inLargest(n.cells), count: number(count.cells), percent: number(n.percent || 0),
-  })], ...oneWay(n.quantity)] : []);
-
-  function countMeaning({ range, verdict, category }) {
-    if (!verdict) return [["", message("child_no_verdict")]];
-    const compared = range ? message("compared_with_lab", { range: between(number(range.low), number(range.high)) })
-      : message("compared_with_typical", { range: data.typicalRange, source: data.typicalRangeSource });
-    return [[`!verdict verdict-${category}`, verdict.title], ["", verdict.message], ["", compared]];
+  function ancLines({ count, neutrophils: n }) {
+    if (!n) return [];
+    const given = n.given === undefined ? [] : [["", message("anc_given", {
+      anc: perMicrolitre(n.given, ancClass), thousands: inLargest(n.given, ancClass) })], ...oneWay(n.quantity)];
+    const worked = n.worked === undefined || (n.given !== undefined && !n.disagree) ? [] : [["", message(
+      "anc_worked_out", { anc: perMicrolitre(n.worked, ancClass), thousands: inLargest(n.worked, ancClass),
+        count: number(count.cells), percent: percentSaid(n.percent) })]];
+    return [...given, ...worked];
   }
 
-  /* The summary leaves out the general note on grades (`extra`): it has one page for what is personal. */
-  function ancMeaning({ neutrophils, ancRange, duffy }, extra = []) {
-    const lines = !neutrophils ? [] : ancRange
-      ? [[`!verdict anc-${ancRange.id}`, ancRange.title], ["", ancRange.message], ...extra]
-      : [["", message("anc_child")]];
-    return duffy ? [...lines, ["note", message("duffy_note")]] : lines;
+  /* A result that calls for action (a neutropenia grade, or anything to do today) says what it means in its
+     lead, not further down. */
+  const acts = ({ ancRange, sameDay }) => Boolean(sameDay || (ancRange && ancRange.leads));
+  const ancLeads = ({ ancRange }) => Boolean(ancRange && ancRange.leads);
+
+  /* What leads: the verdicts (a neutropenia grade before the total), what to do today, the emergency rule. */
+  function leadLines(result, emergency = true) {
+    const { verdict, category, ancRange, sameDay } = result;
+    const countTitle = verdict && [`!verdict verdict-${category}`,
+      ancRange ? message("count_verdict", { title: verdict.title }) : verdict.title];
+    const ancTitle = ancRange && [`!verdict anc-${ancRange.id}`, ancRange.title];
+    const titles = (ancLeads(result) ? [ancTitle, countTitle] : [countTitle, ancTitle]).filter(Boolean);
+    if (titles.length > 1) titles[1] = [titles[1][0].replace("!verdict", "!verdict verdict-also"), titles[1][1]];
+    const first = ancLeads(result) ? ancRange : verdict;
+    return [...titles, ...(sameDay ? [["!action", message("same_day_action")]] : []),
+      ...(emergency ? [["urgent", message("urgent_rule")]] : []),
+      ...(acts(result) && first ? [["", first.message]] : [])];
   }
 
-  const resultLines = (result) => [...typedLines(result), ...rangeNotes(result), ...countMeaning(result),
-    ...ancLines(result),
-    ...ancMeaning(result, [["", message("anc_grades")]]),
-    ["!urgent", message("urgent_reminder")], ["disclaimer", message("not_a_diagnosis")]];
+  /* What each verdict means for the reader, in the order of the titles (less the one the lead said), and the
+     notes that go with them. */
+  function meaningLines(result) {
+    const { verdict, neutrophils: n, ancRange } = result;
+    const count = [["", verdict ? verdict.message : message("child_no_verdict")]];
+    const anc = !n ? [["", message("neutrophils_unknown")]] : [["", ancRange ? ancRange.message : message("anc_child")]];
+    const disagree = n && n.disagree ? [["!note", message("anc_disagrees", { anc: number(n.given),
+      worked: number(n.worked), used: number(n.cells) })]] : [];
+    const duffy = result.duffy ? [["note", message("duffy_note")]] : [];
+    const ordered = ancLeads(result) ? [...anc, ...count] : [...count, ...anc];
+    return [...disagree, ...ordered.slice(acts(result) && (ancLeads(result) || verdict) ? 1 : 0), ...duffy];
+  }
+
+  /* Where the verdicts come from: folded away below the rest on the page, and on the summary without the
+     general note on grades (it has one page for what is personal). */
+  const comparedLines = ({ range, verdict, category }) => (!verdict ? [] : category.startsWith("lab-")
+    ? [["", message("compared_with_lab", { range: between(number(range.low), number(range.high)) })]]
+    : [["", message("compared_with_typical", { range: data.typicalRange, source: data.typicalRangeSource })]]);
+  const detailLines = (result) => [...comparedLines(result),
+    ...(result.neutrophils ? [["", message("anc_grades")]] : [])];
+
+  const numberLines = (result) => [...typedLines(result), ...rangeLines(result), ...ancLines(result)];
 
   function paragraph([classes, text]) {
     const node = document.createElement("p");
@@ -240,6 +312,19 @@
     (bold ? node.appendChild(document.createElement("strong")) : node).textContent = text;
     classes.replace("!", "").split(" ").filter(Boolean).forEach((name) => node.classList.add(`checker-${name}`));
     return node;
+  }
+
+  function block(tag, className, lines) {
+    const node = document.createElement(tag);
+    node.className = className;
+    node.append(...lines.map(paragraph));
+    return node;
+  }
+
+  function folded(summary, lines) {
+    const details = block("details", "checker-details", lines);
+    details.prepend(Object.assign(document.createElement("summary"), { textContent: summary }));
+    return details;
   }
 
   const FIELDS = ["count", "unit", "neutrophils", "bands", "anc", "ancUnit", "rangeLow", "rangeHigh", "age"];
@@ -263,12 +348,22 @@
   /* The appointment summary: the last result, as typed and as read. It lives in the page only: nothing is
      stored, sent or put in the address. While it is shown, printing prints it alone (style.css). */
   const sheet = document.getElementById("appointment");
-  const percentTyped = (text, typed = text.trim()) =>
-    (typed ? [["", /%$/.test(typed) ? typed : `${typed} %`]] : []);
+  const percentTyped = (text) => {
+    const typed = text.trim().replace(/\s*%$/, "");
+    return typed ? [["", message("percent", { value: typed })]] : [];
+  };
 
   function showSheet(visible) {
     sheet.hidden = !visible;
     document.body.classList.toggle("checker-sheet-shown", visible);
+  }
+
+  /* A question that asks for a number the reader typed is left out (`data-unless` names the number). */
+  function adaptQuestions(input, result) {
+    const typed = { neutrophils: Boolean(input.neutrophils.trim() || input.anc.trim()), lab_range: Boolean(result.range) };
+    sheet.querySelectorAll(".appointment-questions li").forEach((item) => {
+      item.hidden = Boolean(typed[item.dataset.unless]);
+    });
   }
 
   function fillSheet(result, input) {
@@ -277,7 +372,8 @@
       count: typedLines(result),
       neutrophils: percentTyped(input.neutrophils),
       bands: percentTyped(input.bands),
-      anc: n && n.given ? [readAs(n.typed, n.cells), ...oneWay(n.quantity)] : ancLines(result),
+      anc: n && n.given !== undefined && !n.disagree
+        ? [readAs(n.typed, ancClass, n.given), ...oneWay(n.quantity)] : ancLines(result),
       lab_range: rangeLines(result),
       age: [["", document.querySelector(`label[for="checker-age-${input.age}"]`).textContent.trim()]],
     };
@@ -286,12 +382,26 @@
       row.querySelector("dd").replaceChildren(...lines.map(paragraph));
       row.hidden = !lines.length;
     });
-    const meaning = [...countMeaning(result), ...ancMeaning(result)];
+    const meaning = [...leadLines(result, false), ...meaningLines(result), ...comparedLines(result)];
     document.getElementById("appointment-meaning").replaceChildren(...meaning.map(paragraph));
     document.getElementById("appointment-range-source").hidden = !result.verdict || Boolean(result.range);
+    adaptQuestions(input, result);
     const date = new Date().toLocaleDateString(document.documentElement.lang, { dateStyle: "long" });
     document.getElementById("appointment-made-on").textContent = message("sheet_made_on", { date });
     showSheet(true);
+  }
+
+  /* A result leads with what matters (the verdict, what to do now, the emergency rule), then the numbers as
+     read, what they mean, and where the verdict comes from, folded. Focus moves to its heading, at the top
+     of the screen, so that a reader on a phone sees the verdict first. */
+  function showResult(output, heading, result) {
+    const severity = result.sameDay ? "urgent" : result.ancRange && result.ancRange.leads ? "serious" : "plain";
+    output.append(block("div", `checker-lead checker-lead-${severity}`, leadLines(result)),
+      ...numberLines(result).map(paragraph), ...meaningLines(result).map(paragraph),
+      folded(data.headings.details, detailLines(result)), paragraph(["disclaimer", message("not_a_diagnosis")]));
+    heading.tabIndex = -1;
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
   }
 
   /* Errors go next to their fields, and are listed with links to them. */
@@ -300,10 +410,11 @@
     const result = check(input);
     showErrors(form, result.errors);
     const heading = document.createElement("h2");
+    heading.id = "checker-result-heading";
     heading.textContent = data.headings[result.errors.length ? "problem" : "result"];
     output.replaceChildren(heading);
     if (!result.errors.length) {
-      output.append(...resultLines(result).map(paragraph));
+      showResult(output, heading, result);
       fillSheet(result, input);
       return;
     }

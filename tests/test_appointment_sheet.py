@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 CHECKER_PAGE = "leucopenia/checker.html"
 CONTENT = yaml.safe_load((ROOT / "content" / "leucopenia" / "checker.yaml").read_text(encoding="utf-8"))
-QUESTIONS = CONTENT["appointment"]["questions"]
+# A question is text, or `question:` with the number that, once typed, makes it go (`unless_typed:`).
+QUESTIONS = [q if isinstance(q, str) else q["question"] for q in CONTENT["appointment"]["questions"]]
 LABELS = CONTENT["labels"]
 THOUSANDS = "thousands-per-microlitre"
 PAPER = ["A4", "Letter"]
@@ -177,13 +178,39 @@ def test_each_number_is_shown_as_typed_and_as_read(checker: Page):
         for name in ("count", "neutrophils", "bands", "anc", "lab_range", "age")
     }
     expect(rows["count"]).to_have_text("You typed 3,0 ×10⁹/L. That is 3,000 per µL (3 ×10⁹/L).")
-    expect(rows["neutrophils"]).to_have_text("40 %")
+    expect(rows["neutrophils"]).to_have_text("40%")
     expect(rows["bands"]).to_have_text("5%")
     expect(rows["anc"]).to_have_text("You typed 1.35 x10^9/L. That is 1,350 per µL (1.35 ×10⁹/L).")
     expect(rows["lab_range"]).to_contain_text("You typed 4,0 to 11 ×10⁹/L. That is 4,000 to 11,000 per µL")
     expect(rows["age"]).to_have_text(LABELS["adult"])
     expect(checker.locator("#appointment-meaning")).to_contain_text("Below your lab's range")
     expect(checker.locator("#appointment-range-source")).to_be_hidden()  # the lab's range was used
+
+
+def asked(page: Page) -> list[str]:
+    return page.locator(".appointment-questions li:visible").all_inner_texts()
+
+
+RANGE_QUESTION, NEUTROPHIL_QUESTION = QUESTIONS[1], QUESTIONS[2]
+
+
+def test_the_summary_does_not_ask_for_a_number_the_reader_typed(checker: Page):
+    check_count(checker, "3.6")
+    assert asked(checker) == QUESTIONS
+    check_count(checker, "3.6", anc="1.2")
+    assert NEUTROPHIL_QUESTION not in asked(checker) and RANGE_QUESTION in asked(checker)
+    checker.fill("#checker-anc", "")
+    check_count(checker, "3.6", neutrophils="40")
+    assert NEUTROPHIL_QUESTION not in asked(checker)
+    check_count(checker, "3.6", neutrophils="", **{"range-low": "4.0", "range-high": "11.0"})
+    assert RANGE_QUESTION not in asked(checker) and NEUTROPHIL_QUESTION in asked(checker)
+
+
+def test_percentages_are_written_alike_in_the_summary_and_the_result(checker: Page):
+    check_count(checker, "3.0", neutrophils="20 %", bands="5%")
+    expect(checker.locator("#appointment-neutrophils dd")).to_have_text("20%")
+    expect(checker.locator("#appointment-bands dd")).to_have_text("5%")
+    expect(checker.locator("#checker-result")).to_contain_text("× 25% ÷ 100")
 
 
 def test_a_count_with_no_unit_says_on_the_summary_how_it_was_read(checker: Page):

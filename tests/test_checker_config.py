@@ -166,15 +166,32 @@ def test_a_placeholder_the_script_does_not_fill_is_refused():
     assert "'{count}' is not filled in" in problem.message
 
 
-def test_every_range_says_whether_to_show_the_duffy_null_note():
-    problem = only_problem(lambda m: m["count_ranges"][0].pop("duffy_note"))
-    assert (problem.field, problem.message) == ("count_ranges.duffy_note", "is missing")
+def test_every_neutrophil_range_says_whether_to_show_the_duffy_null_note():
+    problem = only_problem(lambda m: m["anc_ranges"][0].pop("duffy_note"))
+    assert (problem.field, problem.message) == ("anc_ranges.duffy_note", "is missing")
+
+
+def test_the_duffy_null_note_cannot_be_tied_to_a_total_count():
+    """The note may apply only where the neutrophil count is known (checker.yaml's rules)."""
+    problem = only_problem(lambda m: m["count_ranges"][1].__setitem__("duffy_note", True))
+    assert (problem.field, problem.message) == ("count_ranges.duffy_note", "is not a known field")
+
+
+def test_a_same_day_flag_must_be_true_or_false():
+    problem = only_problem(lambda m: m["count_ranges"][0].__setitem__("same_day", "today"))
+    assert (problem.field, problem.message) == ("count_ranges.same_day", "must be true or false")
+
+
+def test_a_question_can_only_depend_on_a_number_the_form_asks_for():
+    problem = only_problem(lambda m: m["appointment"]["questions"][1].__setitem__("unless_typed", "age"))
+    assert problem.field == "appointment.questions.unless_typed"
+    assert "neutrophils, lab_range" in problem.message
 
 
 def test_exactly_one_range_is_typical():
     problem = only_problem(lambda m: m["count_ranges"][0].__setitem__("typical", True))
     assert problem.field == "count_ranges.typical"
-    assert "2 are (low, typical)" in problem.message
+    assert "2 are (very-low, typical)" in problem.message
 
 
 def test_every_lab_range_verdict_is_needed():
@@ -194,7 +211,7 @@ def test_an_unknown_field_is_reported():
 
 def test_range_texts_say_where_each_range_starts_and_ends():
     def made(start: int, end: int | None) -> Range:
-        return Range("x", start, end, Verdict("T", "M", False), "S")
+        return Range("x", start, end, Verdict("T", "M"), "S")
 
     assert range_texts(made(0, 3499), made(3500, 4499), ENGLISH) == ("below 3,500", "below 3.5")
     assert range_texts(made(3500, 4499), made(4500, 11000), ENGLISH) == ("3,500 to 4,499", "3.5 to 4.49")
@@ -205,7 +222,7 @@ def test_range_texts_say_where_each_range_starts_and_ends():
 
 def test_range_texts_are_in_the_pages_language_with_its_numbers():
     def made(start: int, end: int | None) -> Range:
-        return Range("x", start, end, Verdict("T", "M", False), "S")
+        return Range("x", start, end, Verdict("T", "M"), "S")
 
     assert range_texts(made(0, 3499), made(3500, 4499), SPANISH) == ("menos de 3.500", "menos de 3,5")
     assert range_texts(made(3500, 4499), made(4500, 11000), SPANISH) == ("3.500 a 4.499", "3,5 a 4,49")
@@ -215,7 +232,7 @@ def test_range_texts_are_in_the_pages_language_with_its_numbers():
 
 def test_grouped_with_spaces_four_digits_stay_together_and_more_take_a_no_break_space():
     def made(start: int, end: int | None) -> Range:
-        return Range("x", start, end, Verdict("T", "M", False), "S")
+        return Range("x", start, end, Verdict("T", "M"), "S")
 
     def spaced(first: Range, following: Range | None) -> tuple[str, str]:
         return range_texts(first, following, SPANISH, groups="space")
@@ -245,7 +262,7 @@ def test_a_range_word_missing_from_strings_yaml_names_the_file():
     lacking = Words(Strings("content/strings.yaml", {"checker_range": "{low} to {high}"}, {"checker_range": 3}),
                     "en_GB")
     with pytest.raises(ContentError) as error:
-        range_texts(Range("x", 0, 3499, Verdict("T", "M", False), "S"), Range("y", 3500, None, Verdict("T", "M", False),
+        range_texts(Range("x", 0, 3499, Verdict("T", "M"), "S"), Range("y", 3500, None, Verdict("T", "M"),
                                                                            "S"), lacking)
     assert str(error.value.errors[0]).startswith("content/strings.yaml:1: checker_below: is missing")
 
@@ -254,8 +271,9 @@ def test_the_script_reads_numbers_the_pages_way_first_then_the_other_ways_listed
     config, _ = read(lambda m: m["also_read_numbers_as"].extend(["es_MX", "es_US"]))
     assert checker_script_data(config, SPANISH)["numbers"] == [
         {"decimal": ",", "group": "."}, {"decimal": ".", "group": ","}]  # es_US writes as es_MX does
-    english, _ = read()
-    assert checker_script_data(english, ENGLISH)["numbers"] == [{"decimal": ".", "group": ","}]
+    english, _ = read()  # the English page also reads numbers as much of Europe writes them
+    assert checker_script_data(english, ENGLISH)["numbers"] == [
+        {"decimal": ".", "group": ","}, {"decimal": ",", "group": "."}]
 
 
 def test_a_locale_babel_does_not_know_is_refused():
@@ -318,5 +336,5 @@ def test_the_source_of_the_typical_range_must_be_one_of_the_files_sources():
 def test_the_readability_gate_reads_the_appointment_questions():
     config, _ = read()
     texts = reader_texts(config)
-    assert set(config.appointment.questions) <= set(texts)
+    assert {question.text for question in config.appointment.questions} <= set(texts)
     assert config.appointment.labels["intro"] in texts
