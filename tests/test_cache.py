@@ -3,6 +3,7 @@
 import hashlib
 import os
 import pickle
+from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -10,13 +11,16 @@ import pytest
 from projects import make_project, snapshot
 
 from patientsite import cache as cache_module
-from patientsite import workers
+from patientsite import checks, render, texts, workers
 from patientsite.cache import CACHE_FOLDER, BuildCache, Store, key_of
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import ContentError
 from patientsite.workers import map_in_order
 
 CAUSES = "content/anaemia/causes.md"
+# The modules that hand the build's work to map_in_order (grading's runs in the grader process, out of sight).
+PARALLEL_STAGES = [texts, checks, render]
+Pids = dict[str, set[int]]  # the processes that did each stage's work
 
 
 def build(project: Path, out: Path | None = None, cache: BuildCache | None = None) -> dict[str, bytes]:
@@ -55,12 +59,15 @@ def test_a_template_change_rebuilds_every_page(tmp_path):
     assert {path for path in after if path.endswith(".html") and path != "404.html"} <= changed
 
 
-def test_converting_in_forked_workers_gives_the_same_site(tmp_path, monkeypatch):
+def test_a_build_whose_work_is_done_in_forked_workers_writes_what_a_serial_one_writes(tmp_path, monkeypatch):
     project = make_project(tmp_path / "project")
-    here = build(project, tmp_path / "here", BuildCache.in_memory())
-    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)  # the small fixture would not fork otherwise
-    forked = build(project, tmp_path / "forked", BuildCache.in_memory())
-    assert forked == here
+    serial, serial_pids = _build_noting_pids(project, tmp_path / "serial", monkeypatch, worker_count=1)
+    forked, forked_pids = _build_noting_pids(project, tmp_path / "forked", monkeypatch, worker_count=2)
+    for stage in serial_pids:
+        assert serial_pids[stage] == {os.getpid()}, f"{stage} started workers in the serial build"
+        assert forked_pids[stage], f"{stage} did no work in the forked build"
+        assert os.getpid() not in forked_pids[stage], f"{stage} did some of its work here, not in a worker"
+    assert forked == serial
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "bad pickle", "not a dict", "empty"])
@@ -164,6 +171,29 @@ def test_progress_counts_every_item_once_in_order():
     seen: list[int] = []
     map_in_order(_square, list(range(50)), workers=2, on_done=seen.append)
     assert seen == sorted(seen) and seen[-1] == 50
+
+
+def _build_noting_pids(
+    project: Path, out: Path, monkeypatch, worker_count: int
+) -> tuple[dict[str, bytes], Pids]:
+    """A cold build whose stages use this many workers (two even for the small fixture's few items), and the
+    processes that did each stage's work."""
+    pids: Pids = {module.__name__: set() for module in PARALLEL_STAGES}
+    with monkeypatch.context() as patch:
+        for module in PARALLEL_STAGES:
+            patch.setattr(module, "map_in_order", _noting_pids(pids[module.__name__], worker_count))
+        site = build(project, out, BuildCache.in_memory())
+    return site, pids
+
+
+def _noting_pids(pids: set[int], worker_count: int) -> Callable:
+    def map_noting_pids(function: Callable, items: Sequence, **options) -> list:
+        options.update(workers=worker_count, items_per_worker=1)
+        results = workers.map_in_order(lambda item: (os.getpid(), function(item)), items, **options)
+        pids.update(pid for pid, _ in results)
+        return [result for _, result in results]
+
+    return map_noting_pids
 
 
 def _with_checksum(header: bytes, payload: bytes) -> bytes:

@@ -2,9 +2,11 @@
 once it has been swapped in, never a mix and never missing — and nothing that trips the next build.
 
 build.py runs as a subprocess on a project of PAGES section pages, and is stopped at various moments: while it
-reads and converts, as soon as its staging folder appears (while it writes), and a little later. SIGKILL
-gives it no chance to tidy up; SIGINT (Ctrl+C) must end with a short message, not a traceback, and so must
-SIGTERM once build.py has started (before that, it ends the process as SIGKILL would).
+converts (its cache removed, so that every page is converted again), as soon as its staging folder appears,
+while it writes, and just after it has swapped the new site in. Each stop waits for the build's own progress
+to reach its moment, and a build that ended before it could be stopped fails the test: every stop is tested.
+SIGKILL gives it no chance to tidy up; SIGINT (Ctrl+C) must end with a short message, not a traceback, and so
+must SIGTERM once build.py has started (before that, it ends the process as SIGKILL would).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from projects import REPO, make_project, run_build, snapshot
 
 from patientsite import write
+from patientsite.cache import CACHE_FOLDER
 from patientsite.render import OutputFile
 from patientsite.write import STAGING_PREFIX, write_site
 
@@ -49,16 +53,19 @@ def make_big_project(root: Path) -> Path:
     for number, name in enumerate(names):
         (project / "content" / "anaemia" / name).write_text(PAGE.format(number=number), encoding="utf-8")
     listed = "".join(f"  - {name}\n" for name in names)
-    topic.write_text(topic.read_text(encoding="utf-8").replace("sections:\n", "sections:\n" + listed, 1),
-                     encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("sections:\n", "sections:\n" + listed, 1), encoding="utf-8"
+    )
     return project
 
 
 def change_every_page(project: Path) -> None:
     """A new site title: every page of the next build differs from the last good one."""
     site = project / "content" / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace("title: Test guide", "title: Test guide, new"),
-                    encoding="utf-8")
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("title: Test guide", "title: Test guide, new"),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,22 +80,66 @@ def builds(tmp_path_factory) -> dict[str, object]:
     return {"project": project, "old": snapshot(project / "site"), "new": snapshot(changed / "site")}
 
 
-def start_build(project: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, str(project / "build.py")], cwd=project, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+def start_build(project: Path, stderr: Path) -> subprocess.Popen:
+    """build.py running in a new process group; --verbose, so that stderr names each stage as it starts."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    with stderr.open("w", encoding="utf-8") as errors:
+        return subprocess.Popen(
+            [sys.executable, str(project / "build.py"), "--verbose"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+        )
 
 
-def wait_for_staging(project: Path, process: subprocess.Popen, seconds: float = 120) -> bool:
-    """Wait until the build has made its staging folder (True), or has ended without one (False)."""
+def moment_reached(moment: str, project: Path, stderr: Path) -> Callable[[], bool]:
+    """Whether the running build has reached the moment, asked again and again while it runs."""
+    if moment == "while converting":
+        return lambda: "  converting" in stderr.read_text(encoding="utf-8")
+    if moment == "as writing starts":
+        return lambda: staging_folder(project) is not None
+    if moment == "while writing":
+        return lambda: files_in(staging_folder(project)) >= FILES_WRITTEN_BEFORE_THE_STOP
+    assert moment == "after the swap", moment
+    last_good_site = os.stat(project / "site").st_ino
+    return lambda: folder_id(project / "site") not in (None, last_good_site)
+
+
+def wait_until(
+    reached: Callable[[], bool], process: subprocess.Popen, moment: str, seconds: float = 120
+) -> None:
+    """Poll, a millisecond apart, until the build reaches the moment; fail if it ends first or takes too long."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if any(entry.name.startswith(STAGING_PREFIX) for entry in os.scandir(project)):
-            return True
+    while not reached():
         if process.poll() is not None:
-            return False
+            raise AssertionError(
+                f"the build ended (status {process.returncode}) before the moment '{moment}'"
+            )
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the build did not reach the moment '{moment}' in {seconds} s")
         time.sleep(0.001)
-    raise AssertionError("the build neither wrote nor ended")
+
+
+def staging_folder(project: Path) -> Path | None:
+    return next(
+        (Path(entry.path) for entry in os.scandir(project) if entry.name.startswith(STAGING_PREFIX)), None
+    )
+
+
+def files_in(folder: Path | None) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder)) if folder else 0
+
+
+def folder_id(folder: Path) -> int | None:
+    try:
+        return os.stat(folder).st_ino
+    except FileNotFoundError:
+        return None  # between the two renames of a swap without renameat2
 
 
 def stop(process: subprocess.Popen, how: signal.Signals) -> None:
@@ -96,44 +147,48 @@ def stop(process: subprocess.Popen, how: signal.Signals) -> None:
     try:
         os.killpg(process.pid, how)
     except ProcessLookupError:
-        pass  # it had already finished
+        raise AssertionError("the build had ended before it could be stopped") from None
 
 
 def strays(project: Path) -> list[str]:
     return [p.name for p in project.iterdir() if p.name.startswith((STAGING_PREFIX, write.RETIRED_PREFIX))]
 
 
-STOPS = [  # (signal, moment, seconds after that moment)
-    (signal.SIGKILL, "while reading", 0.5),
-    (signal.SIGKILL, "as writing starts", 0),
-    (signal.SIGKILL, "while writing", 0.005),
-    (signal.SIGKILL, "after writing", 0.3),
-    (signal.SIGINT, "while reading", 0.5),
-    (signal.SIGINT, "as writing starts", 0),
-    (signal.SIGTERM, "as writing starts", 0),
+FILES_WRITTEN_BEFORE_THE_STOP = 20  # of the site's 160 or so: well into writing, well before the swap
+STOPS = [  # (signal, moment)
+    (signal.SIGKILL, "while converting"),
+    (signal.SIGKILL, "as writing starts"),
+    (signal.SIGKILL, "while writing"),
+    (signal.SIGKILL, "after the swap"),
+    (signal.SIGINT, "while converting"),
+    (signal.SIGINT, "as writing starts"),
+    (signal.SIGTERM, "as writing starts"),
 ]
 
 
-@pytest.mark.parametrize("how, moment, delay", STOPS, ids=[f"{how.name} {moment}" for how, moment, _ in STOPS])
-def test_a_stopped_build_leaves_a_whole_site_and_the_next_build_succeeds(builds, tmp_path, how, moment, delay):
+@pytest.mark.parametrize("how, moment", STOPS, ids=[f"{how.name} {moment}" for how, moment in STOPS])
+def test_a_stopped_build_leaves_a_whole_site_and_the_next_build_succeeds(builds, tmp_path, how, moment):
     project = tmp_path / "project"
     shutil.copytree(builds["project"], project)
     change_every_page(project)
+    if moment == "while converting":
+        shutil.rmtree(project / CACHE_FOLDER)  # every page is converted again, on every core
+    stderr_file = tmp_path / "stderr.txt"
 
-    process = start_build(project)
-    if moment == "while reading":
-        time.sleep(delay)
-    else:
-        wait_for_staging(project, process)
-        time.sleep(delay)
+    process = start_build(project, stderr_file)
+    wait_until(moment_reached(moment, project, stderr_file), process, moment)
     stop(process, how)
-    _, stderr = process.communicate(timeout=120)
+    process.wait(timeout=120)
+    stderr = stderr_file.read_text(encoding="utf-8")
 
+    assert process.returncode != 0, "the build was stopped, yet it finished as if it had not been"
     site = snapshot(project / "site")
     assert site in (builds["old"], builds["new"]), "the site is neither the last good build nor the new one"
-    if how == signal.SIGTERM and process.returncode == -how:
-        pass  # stopped while Python was still starting, before build.py could answer: as good as SIGKILL
-    elif how != signal.SIGKILL and process.returncode != 0:
+    if moment == "after the swap":
+        assert site == builds["new"], "the new site, swapped in, did not stay"
+    if how == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL, stderr
+    else:
         assert process.returncode == 128 + how, stderr
         assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
         assert "stopped; the site folder still holds the last complete build" in stderr
