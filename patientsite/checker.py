@@ -63,6 +63,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "neutrophils_unknown": "",
         "anc_disagrees": "anc worked used",
         "percent": "value",
+        "scale_marked": "scale value band",
         "sheet_made_on": "date",
         "not_a_diagnosis": "",
     }.items()
@@ -73,7 +74,7 @@ LABELS = (
     "intro", "no_script", "count", "count_hint", "unit", "unit_hint", "neutrophils", "neutrophils_hint",
     "neutrophil_percent", "neutrophil_percent_hint", "band_percent", "band_percent_hint", "anc", "anc_hint",
     "anc_unit", "anc_unit_same", "lab_range", "lab_range_hint", "lab_range_low", "lab_range_high", "age",
-    "adult", "child", "submit", "result", "details", "problem", "urgent_title", "urgent", "how_to_read", "table",
+    "adult", "child", "submit", "result", "details", "problem", "scale_count", "scale_anc", "urgent_title", "urgent", "how_to_read", "table",
     "count_table_caption", "anc_table_caption", "column_range_per_microlitre", "column_range_thousands",
     "column_meaning",
 )
@@ -144,6 +145,19 @@ class ReferenceRow:
 
 
 @dataclass(frozen=True)
+class ScaleBand:
+    """A range drawn as one band of a scale: where it lies (of SCALE_WIDTH), its colour, and the count where
+    it ends, as the table writes it ("" for the last band)."""
+
+    x: int
+    width: int
+    start: int
+    following_start: int | None
+    tone: str
+    limit: str
+
+
+@dataclass(frozen=True)
 class AppointmentQuestion:
     text: str
     unless_typed: str = ""  # one of TYPED_NUMBERS: the question is left out when that number was typed
@@ -189,6 +203,29 @@ class CheckerConfig:
 
     def anc_rows(self, words: Words) -> tuple[ReferenceRow, ...]:
         return reference_rows(self.anc_ranges, self.largest_factor, words, self.number_groups)
+
+    def count_scale(self, words: Words) -> tuple[ScaleBand, ...]:
+        return scale_bands(self.count_ranges, words, self.number_groups)
+
+    def anc_scale(self, words: Words) -> tuple[ScaleBand, ...]:
+        return scale_bands(self.anc_ranges, words, self.number_groups)
+
+    @property
+    def scale_width(self) -> int:
+        return SCALE_WIDTH
+
+    @property
+    def lab_scale(self) -> tuple[ScaleBand, ...]:
+        """The lab's range as three bands (below, within, above); the script writes in the two limits."""
+        width = SCALE_WIDTH // len(LAB_RANGE_VERDICTS)
+        return tuple(ScaleBand(index * width, width, 0, None, tone, "")
+                     for index, tone in enumerate(("warning", "tip", "plain")))
+
+    def scale_label(self, kind: str, words: Words) -> str:
+        """What a scale shows, for screen readers: its name, then each band with its counts."""
+        rows = self.count_rows(words) if kind == "count" else self.anc_rows(words)
+        bands = "; ".join(f"{row.per_microlitre}: {row.title}" for row in rows)
+        return f"{self.labels[f'scale_{kind}']}: {bands}."
 
 
 # --- reading checker.yaml -----------------------------------------------------------------------------------
@@ -525,6 +562,44 @@ def _label(fields: Fields, name: str) -> str:
 
 # --- what the page shows and the script receives ------------------------------------------------------------
 
+# The scales are drawn in these units (their viewBox); every band is as wide as the others, so that a narrow
+# range such as "borderline" can be seen as well as a wide one.
+SCALE_WIDTH = 320
+# How far a band is from the typical one sets its colour (style.css): below it, 'note' next to it and
+# 'warning' further down, 'urgent' for a same-day range; above it, 'plain'.
+TONES_BELOW = ("note", "warning")
+
+
+def scale_bands(ranges: tuple[Range, ...], words: Words, groups: str = "locale") -> tuple[ScaleBand, ...]:
+    """The ranges as bands of equal width, lowest first. The reference band is the typical range, or for
+    neutrophils the last ('not low')."""
+    reference = next((index for index, r in enumerate(ranges) if r.typical), len(ranges) - 1)
+    width = SCALE_WIDTH // len(ranges)
+    bands = []
+    for index, current in enumerate(ranges):
+        following = ranges[index + 1] if index + 1 < len(ranges) else None
+        bands.append(ScaleBand(index * width, width, current.start, following.start if following else None,
+                               _tone(current, index - reference), _limit(current, following, words, groups)))
+    return tuple(bands)
+
+
+def _tone(current: Range, distance: int) -> str:
+    if current.same_day:
+        return "urgent"
+    if distance < 0:
+        return TONES_BELOW[min(-distance, len(TONES_BELOW)) - 1]
+    return "tip" if distance == 0 else "plain"
+
+
+def _limit(current: Range, following: Range | None, words: Words, groups: str) -> str:
+    """Where a band ends, written as the table writes its ranges: the next range's start (1,000), or, when
+    that start is one above a round end, the end itself (11,000, not 11,001)."""
+    if following is None:
+        return ""
+    count = current.end if following.start % 10 and current.end is not None else following.start
+    return written(count, words.locale, groups)
+
+
 
 def reference_rows(ranges: tuple[Range, ...], factor: int, words: Words,
                    groups: str = "locale") -> tuple[ReferenceRow, ...]:
@@ -609,7 +684,7 @@ def checker_script_data(config: CheckerConfig, words: Words) -> dict:
         "labRangeVerdicts": {name: _verdict_data(v) for name, v in config.lab_range_verdicts.items()},
         "typicalRange": range_texts(config.typical_range, None, words, groups=config.number_groups)[0],
         "typicalRangeSource": config.typical_range_source,
-        "headings": {name: config.labels[name] for name in ("result", "problem", "details")},
+        "headings": {name: config.labels[name] for name in ("result", "problem", "details", "count", "anc", "lab_range")},
         "messages": dict(config.messages),
         "numbers": number_formats(words.locale, config.also_read_numbers_as),
         "writeNumbers": number_writing(words.locale, config.number_groups),

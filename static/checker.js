@@ -227,7 +227,7 @@
     const sameDay = Boolean((verdict && verdict.sameDay) || (ancRange && ancRange.sameDay));
     const duffy = Boolean(adult && ancRange && ancRange.duffyNote && !bySources.sameDay);
     return { errors, count, range, category, verdict, neutrophils, ancRange, grade: ancRange ? ancRange.id : null,
-      duffy, sameDay };
+      duffy, sameDay, adult };
   }
 
   /* --- the page ------------------------------------------------------------------------------------------ */
@@ -305,6 +305,56 @@
     ...(result.neutrophils ? [["", message("anc_grades")]] : [])];
 
   const numberLines = (result) => [...typedLines(result), ...rangeLines(result), ...ancLines(result)];
+
+  /* A copy of one of the page's scales (drawn by the build from checker.yaml) with the reader's count marked
+     in band `index`; a band's place is from its data-from to its data-to (twice its start if it has none).
+     `ends`: for the lab's range, its two ends, written into the copy. It is shown with `caption` above it. */
+  function markedScale(source, index, cells, label, caption, ends = null) {
+    const svg = source.cloneNode(true);
+    svg.removeAttribute("id");
+    const bands = [...svg.querySelectorAll("rect")];
+    if (ends) {
+      const starts = [0, ...ends];
+      bands.forEach((band, i) => Object.assign(band.dataset, { from: starts[i], to: starts[i + 1] ?? "" }));
+      svg.querySelectorAll("text").forEach((text, i) => { text.textContent = number(ends[i]); });
+    }
+    const band = bands[index];
+    const from = Number(band.dataset.from);
+    const to = band.dataset.to ? Number(band.dataset.to) : from * 2;
+    const share = Math.min(Math.max((cells - from) / (to - from || 1), 0), 1);
+    const x = Number(band.getAttribute("x")) + Number(band.getAttribute("width")) * share;
+    svg.querySelector(".scale-marker").setAttribute("transform", `translate(${x} 0)`);
+    svg.classList.add("checker-scale-marked");
+    svg.setAttribute("aria-label", label);
+    const figure = document.createElement("figure");
+    figure.className = "checker-figure";
+    figure.append(Object.assign(document.createElement("figcaption"), { textContent: caption }), svg);
+    return figure;
+  }
+
+  /* Where the count, and the neutrophil count when known, fall: on the sources' scales, or for the count on
+     the lab's range when it was typed. None for a child, whose limits change with age, but the lab's. */
+  function scales(result, adult) {
+    const { count, range, neutrophils: n, category, verdict, ancRange } = result;
+    const marked = (source, index, cells, kind, band, ends) => markedScale(source, index, cells, message(
+      "scale_marked", { scale: source.getAttribute("aria-label"), value: `${perMicrolitre(cells, kind)} ${units[0].name}`,
+        band }), data.headings[ends ? "lab_range" : source.id === "scale-anc" ? "anc" : "count"], ends);
+    const drawn = [];
+    if (range && category.startsWith("lab-")) {
+      const index = ["lab-low", "lab-within", "lab-high"].indexOf(category);
+      drawn.push(marked(document.getElementById("scale-lab").content.firstElementChild, index, count.cells,
+        countClass(range), verdict.title, [range.low, range.high]));
+    } else if (adult || (verdict && verdict.anyAge)) {
+      const found = rangeFor(data.countRanges, count.cells);
+      drawn.push(marked(document.getElementById("scale-count"), data.countRanges.indexOf(found), count.cells,
+        countClass(null), found.title));
+    }
+    if (n && adult) {
+      drawn.push(marked(document.getElementById("scale-anc"), data.ancRanges.indexOf(ancRange), n.cells, ancClass,
+        ancRange.title));
+    }
+    return drawn;
+  }
 
   function paragraph([classes, text]) {
     const node = document.createElement("p");
@@ -384,6 +434,7 @@
     });
     const meaning = [...leadLines(result, false), ...meaningLines(result), ...comparedLines(result)];
     document.getElementById("appointment-meaning").replaceChildren(...meaning.map(paragraph));
+    document.getElementById("appointment-scales").replaceChildren(...scales(result, result.adult));
     document.getElementById("appointment-range-source").hidden = !result.verdict || Boolean(result.range);
     adaptQuestions(input, result);
     const date = new Date().toLocaleDateString(document.documentElement.lang, { dateStyle: "long" });
@@ -397,7 +448,7 @@
   function showResult(output, heading, result) {
     const severity = result.sameDay ? "urgent" : result.ancRange && result.ancRange.leads ? "serious" : "plain";
     output.append(block("div", `checker-lead checker-lead-${severity}`, leadLines(result)),
-      ...numberLines(result).map(paragraph), ...meaningLines(result).map(paragraph),
+      ...numberLines(result).map(paragraph), ...scales(result, result.adult), ...meaningLines(result).map(paragraph),
       folded(data.headings.details, detailLines(result)), paragraph(["disclaimer", message("not_a_diagnosis")]));
     heading.tabIndex = -1;
     heading.scrollIntoView({ block: "start" });

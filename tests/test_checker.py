@@ -413,10 +413,11 @@ def test_the_script_holds_no_threshold_of_its_own():
 def test_the_script_is_small():
     """The page's whole budget (test_budget.py) is what counts; this catches a script growing by accident.
     (Reading numbers each way a language writes them, and writing them its way, took it from 15.3 KB; grading
-    exact values, leading with what to do now and checking inputs against each other, from 19.4 KB.)"""
+    exact values, leading with what to do now and checking inputs against each other, from 19.4 KB; marking
+    the count on the page's scales, from 24.8 KB.)"""
     raw = SCRIPT.read_bytes()
-    assert len(raw) < 25_500, len(raw)
-    assert len(gzip.compress(raw, 9)) < 8_500, len(gzip.compress(raw, 9))
+    assert len(raw) < 30_000, len(raw)
+    assert len(gzip.compress(raw, 9)) < 9_500, len(gzip.compress(raw, 9))
 
 
 def test_the_script_writes_text_never_markup():
