@@ -30,7 +30,7 @@ try:
     from patientsite.problems import ContentError
     from patientsite.project import BuildReport, Project
     from patientsite.unchanged import SiteInputs, last_report, remember
-    from patientsite.write import OutputFolderError
+    from patientsite.write import OutputFolderError, check_output_folder
 except KeyboardInterrupt:  # Ctrl+C while the engine's libraries load: nothing has started
     print("\nstopped; the site folder still holds the last complete build", file=sys.stderr)
     raise SystemExit(128 + signal.SIGINT) from None
@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 def _build(out_dir: Path, base_url: str | None, cache: BuildCache, progress: ProgressLine | None) -> BuildReport:
     """The site built into out_dir. When nothing it is made from has changed since the last build there, that
     build's report at once: the engine and its libraries are not even loaded."""
+    check_output_folder(out_dir, PROJECT)
     inputs = SiteInputs.of(PROJECT, out_dir, base_url)
     report = last_report(inputs, out_dir, cache)
     if report is None:
