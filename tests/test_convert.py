@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 import re
 
+import markdown
 from markdown import treeprocessors
 from projects import FIXTURES, REPO
 
 from patientsite.convert import MarkdownConverter, MarkdownTooDeep, _InlineWithShortcuts
+from patientsite.markup import find_raw_html
 
 # What editors type inside a paragraph that an inline pattern acts on, and near misses.
 INLINE_PIECES = [
@@ -59,3 +61,23 @@ def test_the_shortcuts_still_have_python_markdowns_private_methods_to_stand_in_f
     quietly go without the shortcuts (nothing breaks, conversion takes half as long again): this says so."""
     for name in ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern"):
         assert callable(getattr(treeprocessors.InlineProcessor, name, None)), name
+
+
+# Raw <script> after indented lines: code (shown as text) in some places, raw HTML in others.
+INDENTED_SCRIPTS = [
+    "text\n\n    <script>x</script>\n", "    <script>x</script>", "# Heading\n\n    <script>x</script>",
+    "    code\n\n    <script>x</script>", "\t<script>x</script>", "- item\n\n    para\n\ntext\n\n    <script>x</script>",
+    "- item\n\n    <script>x</script>\n", "para\n    <script>x</script>\n", '!!! note "x"\n    <script>x</script>',
+    "!!! note\n\n    <script>x</script>", "Term\n: meaning\n\n    <script>x</script>", "1. item\nlazy\n\n    <script>x</script>",
+    "    code\ntext\n    <script>x</script>", "- a\n- b\n\n    <script>x</script>", "Term\n\n: meaning\n\n    <script>x</script>",
+]
+
+
+def test_the_raw_html_check_finds_every_tag_markdown_leaves_raw_and_skips_indented_code():
+    """A <script> in an indented code block is shown as code and was refused as raw HTML; one anywhere Markdown
+    leaves it raw is still found."""
+    converter = markdown.Markdown(extensions=["tables", "attr_list", "admonition", "sane_lists", "def_list"])
+    for text in INDENTED_SCRIPTS:
+        converter.reset()
+        assert ("<script>" in converter.convert(text)) == bool(list(find_raw_html(text))), text
+    assert list(find_raw_html("text\n\n    <b>code</b>\n\n<i>raw</i>\n")) == [(5, "<i>")]  # lines keep their numbers
