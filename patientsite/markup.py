@@ -31,10 +31,11 @@ RAW_HTML = re.compile(r"<!--|<[!?][A-Za-z\[]|<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=
 # Every pattern here takes time in proportion to the text: a scan that could run to the end of the text from
 # every '[' would make a page of '[' take hours, so scans stop at the next bracket or after 1,000 characters.
 CODE_SPAN = re.compile(r"`[^`\n]*`")
+QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")  # a line's indent and the > of quotes around it
 # A line at the margin after which indented lines continue a block, not start code: a list item, an admonition
 # (!!! note), a definition (: meaning), a quote.
-QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")
 CONTAINER_START = re.compile(r"(?:[-*+]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|:[ \t]|>")
+BLOCK_START = re.compile(r"!!!|\?\?\?|:[ \t]+")  # an admonition's first line, a definition
 
 
 def find_citations(text: str) -> Iterator[tuple[int, str]]:
@@ -101,10 +102,17 @@ def find_broken_tables(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
-    """Each run of lines between blank lines, as (line number, the line without its indent or quote marks)."""
+    """Each run of lines between blank lines, as (line number, the line without its indent or quote marks). An
+    admonition's first line and a definition's ':' start a block of their own, as they do in Markdown."""
     paragraph: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
         bare = QUOTE_MARKS.sub("", line).strip()
+        block = BLOCK_START.match(bare)
+        if block:
+            bare = "" if bare.startswith(("!!!", "???")) else bare[block.end():]
+            if paragraph:
+                yield paragraph
+                paragraph = []
         if bare:
             paragraph.append((number, bare))
         elif paragraph:

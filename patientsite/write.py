@@ -4,6 +4,7 @@ The build is written into a new folder beside the output folder and swapped in o
 written, so a failed or interrupted build leaves the last good site exactly as it was. On Linux the two
 folders trade places in one step, so the output folder is never missing, not even for an instant; elsewhere
 the old one is moved aside first, and a build killed between the two moves is mended by the next build.
+One build at a time writes into a folder (a lock file beside it); a second one waits for the first.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class OutputFolderError(Exception):
 
 def write_site(files: list[OutputFile], out_dir: Path) -> None:
     out_dir = out_dir.absolute()
-    refuse_foreign_folder(out_dir)
+    _refuse_foreign_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _writing_lock(out_dir):
         _write_and_swap(files, out_dir)
@@ -177,10 +178,10 @@ def check_output_folder(out_dir: Path, project: Project) -> None:
             raise OutputFolderError(
                 f"{out_dir} is inside {source.name}/, which the site is made from: each build would publish "
                 f"the one before inside it; choose a folder outside {source.name}/, such as site/")
-    refuse_foreign_folder(out_dir)
+    _refuse_foreign_folder(out_dir)
 
 
-def refuse_foreign_folder(out_dir: Path) -> None:
+def _refuse_foreign_folder(out_dir: Path) -> None:
     """Replacing a folder deletes what was in it: only ever replace a folder that a build made."""
     if not out_dir.exists():
         return

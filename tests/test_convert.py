@@ -11,7 +11,7 @@ from markdown import treeprocessors
 from projects import FIXTURES, REPO
 
 from patientsite.convert import MarkdownConverter, MarkdownTooDeep, _InlineWithShortcuts
-from patientsite.markup import find_raw_html
+from patientsite.markup import find_broken_tables, find_raw_html
 
 # What editors type inside a paragraph that an inline pattern acts on, and near misses.
 INLINE_PIECES = [
@@ -81,3 +81,23 @@ def test_the_raw_html_check_finds_every_tag_markdown_leaves_raw_and_skips_indent
         converter.reset()
         assert ("<script>" in converter.convert(text)) == bool(list(find_raw_html(text))), text
     assert list(find_raw_html("text\n\n    <b>code</b>\n\n<i>raw</i>\n")) == [(5, "<i>")]  # lines keep their numbers
+
+
+# Paragraphs with | in them: tables Markdown makes, and near misses it publishes as text.
+TABLE_LIKE = [
+    "| a | b |\n|---|---|\n| 1 | 2 |", "a | b\n--|--\nc | d", "| a | b |\n|---|---|\n| c | d | e |", "|a|\n|-|",
+    "## H\n| a | b |\n|---|---|", "- item\n\n    | a | b |\n    |---|---|", "> | a | b |\n> |---|---|",
+    '!!! note "x"\n    | a | b |\n    |---|---|', "Term\n:   | a | b |\n    |---|---|", "| a \\| x | b |\n|---|---|",
+    "| a | `x|y` |\n|---|---|", "| a | b |\n| c | d |", "| a | b |", "one | two\nthree | four",
+    "| a | b |\n|---|\n| c | d |", "| a | b |\n|---|---|---|", "text\n| a | b |\n|---|---|", "|---|---|\n| a | b |",
+    "- item\n    | a | b |\n    |---|---|", "!!! note\n    | a | b |\n    | c | d |",
+]
+
+
+def test_the_table_check_finds_exactly_the_paragraphs_markdown_leaves_as_a_line_of_pipes():
+    converter = markdown.Markdown(extensions=["tables", "attr_list", "admonition", "sane_lists", "def_list"])
+    for text in TABLE_LIKE:
+        converter.reset()
+        assert ("<table>" in converter.convert(text)) != bool(list(find_broken_tables(text))), text
+    for text in ("- a | b\n- c | d", "Use `a|b` here\nand `c|d`", "a \\| b\nc \\| d", "    | code |\n    | x |"):
+        assert list(find_broken_tables(text)) == [], text  # no table meant: lists, code, escaped pipes
