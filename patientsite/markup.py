@@ -81,6 +81,8 @@ def find_broken_tables(text: str) -> Iterator[tuple[int, str]]:
     """(line, what is wrong) for each paragraph that looks like a table but that Markdown would not make one of:
     it would publish the rows as a line of pipes. Read as Python-Markdown's tables reads them: a table is a
     paragraph whose first row is followed straight away by a separator row with as many cells."""
+    if "|" not in text:  # most texts: no table, nothing to read
+        return
     prose = CODE_SPAN.sub("``", _without_code_blocks(text)).replace("\\|", "")
     for paragraph in _paragraphs(prose):
         rows = [(number, line) for number, line in paragraph if not line.startswith("#")]  # a heading stands apart
