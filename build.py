@@ -27,10 +27,10 @@ from pathlib import Path
 
 try:
     from patientsite.cache import BuildCache
-    from patientsite.problems import ContentError
+    from patientsite.problems import ContentError, Problem
     from patientsite.project import BuildReport, Project
     from patientsite.unchanged import SiteInputs, last_report, remember
-    from patientsite.write import OutputFolderError
+    from patientsite.write import OutputFolderError, check_output_folder
 except KeyboardInterrupt:  # Ctrl+C while the engine's libraries load: nothing has started
     print("\nstopped; the site folder still holds the last complete build", file=sys.stderr)
     raise SystemExit(128 + signal.SIGINT) from None
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 _print_grades(report)
                 print(_summary(report, "checked, nothing written"))
+            _annotate(report.warnings)  # only here: in CI check runs before the build, which would say them again
         else:
             started = time.perf_counter()
             report = _build(args.out, args.base_url, cache, progress)
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         _finish(progress)
         _print_problems(error)
+        _annotate(error.errors + error.warnings)
+        _add_to_summary(error)
         return 1
     except OutputFolderError as error:
         _finish(progress)
@@ -89,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 def _build(out_dir: Path, base_url: str | None, cache: BuildCache, progress: ProgressLine | None) -> BuildReport:
     """The site built into out_dir. When nothing it is made from has changed since the last build there, that
     build's report at once: the engine and its libraries are not even loaded."""
+    check_output_folder(out_dir, PROJECT)
     inputs = SiteInputs.of(PROJECT, out_dir, base_url)
     report = last_report(inputs, out_dir, cache)
     if report is None:
@@ -233,6 +237,26 @@ def _print_problems(error: ContentError) -> None:
     count = len(error.errors)
     print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written, the last good site is unchanged.",
           file=sys.stderr)
+
+
+def _annotate(problems: list[Problem]) -> None:
+    """Run by GitHub Actions: each problem also as a workflow command, shown on its line in a pull request."""
+    from patientsite.annotations import annotation, folder_in_repository, in_github_actions
+
+    if in_github_actions():
+        folder = folder_in_repository(PROJECT.root)
+        for problem in problems:
+            print(annotation(problem, folder), flush=True)
+
+
+def _add_to_summary(error: ContentError) -> None:
+    """Run by GitHub Actions: the problems of a failed check or build in the run's summary."""
+    from patientsite.annotations import in_github_actions, summary
+
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if in_github_actions() and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as file:
+            file.write(summary(error.errors, error.warnings))
 
 
 def _shown(path: Path) -> str:

@@ -371,8 +371,11 @@ class _NodeConverter:
             return self._refuse_tag(node)
         mapping = YamlMap(line)
         for key_node, value_node in node.value:
+            refused = len(self.problems.items)
             key = self.convert(key_node, depth + 1)
             key_line = self._line(key_node)
+            if len(self.problems.items) > refused:
+                continue  # the key itself is refused (a tag, an invisible character): said once is enough
             if key == "<<":
                 self._refuse(key_line, "YAML", "uses a merge key (<<)", "write the fields out in full")
                 continue
@@ -401,11 +404,18 @@ class _NodeConverter:
 
     def _convert_scalar(self, node: yaml.ScalarNode) -> object:
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             return self._refuse_tag(node)
         except (ValueError, OverflowError):
             return node.value  # looks like a date or number but is none (2026-13-45): the fields say so
+        invisible = INVISIBLE.search(value) if isinstance(value, str) else None
+        if invisible:  # typed as an escape in quotes ("\0", "\x1b", "\ud800"): refused as if typed raw
+            return self._refuse(self._line(node), "text",
+                                f"contains an invisible character (U+{ord(invisible.group()):04X}), "
+                                "written as an escape such as \\x1b or \\u2028 in quotes",
+                                "delete the escape: no text needs it")
+        return value
 
     def _refuse_tag(self, node: yaml.Node) -> None:
         return self._refuse(self._line(node), "YAML", f"uses the tag {node.tag[:80]!r}, which is not allowed",

@@ -1,14 +1,16 @@
-"""Markup: what an editor's Markdown source says, read as text with line numbers (citations, links, raw HTML).
+"""Markup: what an editor's Markdown source says, read as text with line numbers (citations, links, raw HTML,
+tables that Markdown would not read as tables).
 
 Validation uses these to point at the exact line; rendering uses the same patterns so both agree. Where the
 Markdown converter could read something as a link, these read it so too, or more eagerly: a link the
 converter makes but validation never saw would be a link nobody checked. So links and citations are looked
-for everywhere, code included; only the raw-HTML check skips `code spans`.
+for everywhere, code included; only the raw-HTML check skips `code spans` and indented code blocks.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import posixpath
 import re
 import unicodedata
@@ -29,6 +31,11 @@ RAW_HTML = re.compile(r"<!--|<[!?][A-Za-z\[]|<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=
 # Every pattern here takes time in proportion to the text: a scan that could run to the end of the text from
 # every '[' would make a page of '[' take hours, so scans stop at the next bracket or after 1,000 characters.
 CODE_SPAN = re.compile(r"`[^`\n]*`")
+QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")  # a line's indent and the > of quotes around it
+# A line at the margin after which indented lines continue a block, not start code: a list item, an admonition
+# (!!! note), a definition (: meaning), a quote.
+CONTAINER_START = re.compile(r"(?:[-*+]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|:[ \t]|>")
+BLOCK_START = re.compile(r"!!!|\?\?\?|:[ \t]+")  # an admonition's first line, a definition
 
 
 def find_citations(text: str) -> Iterator[tuple[int, str]]:
@@ -60,7 +67,7 @@ def find_pictures(text: str) -> Iterator[int]:
 
 def find_raw_html(text: str) -> Iterator[tuple[int, str]]:
     """(line, tag) for every raw HTML tag or comment outside code; a tag opened and closed on one line once."""
-    prose = CODE_SPAN.sub("``", text)  # a code span never spans lines
+    prose = CODE_SPAN.sub("``", _without_code_blocks(text))  # a code span never spans lines
     lines = _Lines(prose)
     seen: set[tuple[int, str]] = set()
     for tag in RAW_HTML.finditer(prose):
@@ -68,6 +75,93 @@ def find_raw_html(text: str) -> Iterator[tuple[int, str]]:
         if found not in seen:
             seen.add(found)
             yield found
+
+
+def find_broken_tables(text: str) -> Iterator[tuple[int, str]]:
+    """(line, what is wrong) for each paragraph that looks like a table but that Markdown would not make one of:
+    it would publish the rows as a line of pipes. Read as Python-Markdown's tables reads them: a table is a
+    paragraph whose first row is followed straight away by a separator row with as many cells."""
+    if "|" not in text:  # most texts: no table, nothing to read
+        return
+    prose = CODE_SPAN.sub("``", _without_code_blocks(text)).replace("\\|", "")
+    for paragraph in _paragraphs(prose):
+        rows = [(number, line) for number, line in paragraph if not line.startswith("#")]  # a heading stands apart
+        if not _looks_like_table([line for _, line in rows]):
+            continue
+        separators = [index for index, (_, line) in enumerate(rows) if _is_separator(line)]
+        first_number, first_row = rows[0]
+        if not separators:
+            yield first_number, "looks like a table (rows with |), but has no separator row under its first row"
+        elif separators[0] == 0:
+            yield first_number, "the table's separator row (| --- |) has no row above it to be the table's header"
+        elif separators[0] > 1:
+            number, _ = rows[separators[0] - 1]
+            yield number, ("the table has no blank line above it, so it is read as part of the text above it "
+                           "and its rows are shown as a line of pipes")
+        elif len(_cells(rows[1][1])) != len(_cells(first_row)):
+            yield rows[1][0], (f"the table's separator row has {_count(_cells(rows[1][1]))}, but the row above it "
+                               f"has {_count(_cells(first_row))}")
+
+
+def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
+    """Each run of lines between blank lines, as (line number, the line without its indent or quote marks). An
+    admonition's first line and a definition's ':' start a block of their own, as they do in Markdown."""
+    paragraph: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        bare = QUOTE_MARKS.sub("", line).strip()
+        block = BLOCK_START.match(bare)
+        if block:
+            bare = "" if bare.startswith(("!!!", "???")) else bare[block.end():]
+            if paragraph:
+                yield paragraph
+                paragraph = []
+        if bare:
+            paragraph.append((number, bare))
+        elif paragraph:
+            yield paragraph
+            paragraph = []
+    if paragraph:
+        yield paragraph
+
+
+def _looks_like_table(lines: list[str]) -> bool:
+    """A row that starts with |, a separator row, or two lines with | one after the other; never a list."""
+    rows = [" " if CONTAINER_START.match(line) else line for line in lines]
+    return any(line.startswith("|") or _is_separator(line) for line in rows) or any(
+        "|" in line and "|" in following for line, following in itertools.pairwise(rows))
+
+
+def _is_separator(line: str) -> bool:
+    return "|" in line and "-" in line and set(line) <= set("|:- ")
+
+
+def _cells(row: str) -> list[str]:
+    return row.strip().removeprefix("|").removesuffix("|").split("|")
+
+
+def _count(cells: list[str]) -> str:
+    return f"{len(cells)} cell" + ("" if len(cells) == 1 else "s")
+
+
+def _without_code_blocks(text: str) -> str:
+    """The text with each indented code block's lines emptied (the lines keep their numbers): Markdown shows
+    what they hold as code, '<script>' included. Indented lines that continue a list item, an admonition, a
+    definition or a quote are not code; where that is unclear they are kept, and so still checked."""
+    lines = text.split("\n")
+    after_blank, in_code, in_container = True, False, False
+    for number, line in enumerate(lines):
+        if not line.strip():
+            after_blank = True
+            continue
+        indented = line.startswith(("    ", "\t"))
+        if indented and (in_code or (after_blank and not in_container)):
+            in_code, lines[number] = True, ""
+        elif not indented:
+            in_code = False
+            starts_container = CONTAINER_START.match(line) is not None
+            in_container = starts_container or (in_container and not after_blank)
+        after_blank = False
+    return "\n".join(lines)
 
 
 def resolve_link(page_key: str, target: str) -> str:

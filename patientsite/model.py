@@ -105,6 +105,7 @@ class Page:
     tool: object | None = None  # the validated configuration of an interactive tool such as the checker
     translation_of: date | None = None  # a translation: the original's `updated` date it was translated from
     untranslated: bool = False  # in a translation, the original's page published until it is translated
+    original_updated: date | None = None  # a translation out of date: the later `updated` date of its original
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Topic:
     draft: bool = False  # not for readers yet: may lack sources; its pages say so and are not indexed
     translation_of: date | None = None
     untranslated: bool = False
+    original_updated: date | None = None
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)

@@ -12,6 +12,13 @@ import posixpath
 ASSETS_FOLDER = "assets"
 A_Z_PAGE = "a-z"  # the A to Z page, which the build makes: site.yaml's navigation names it by this
 A_Z_PATH = "a-z.html"
+# Names at the top of the site the build uses itself, so no topic folder may have them: why each is taken.
+TAKEN_NAMES = {
+    ASSETS_FOLDER: "the folder the site keeps its stylesheet and scripts in",
+    A_Z_PAGE: "the A to Z page the build makes (a-z.html), which site.yaml's navigation names 'a-z'",
+    "404": "the page the build makes for an address that does not exist (404.html)",
+    "index": "the home page (index.html)",
+}
 
 
 def output_path(key: str) -> str:

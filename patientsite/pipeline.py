@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache, folder_fingerprint, key_of
+from .changes import check_updated_dates
 from .checks import check_glossary_use, check_links, check_readability, pages_to_grade, score_names
 from .convert import MarkdownConverter, MarkdownTooDeep
 from .grading import Grader, grade_texts
@@ -58,6 +59,7 @@ def make_build(project: Project, base_url: str | None = None, cache: BuildCache 
     with _grader_for(cache, content_key, grader) as measuring:
         try:
             content = _load_and_validate(project, problems, cache, content_key)
+            check_updated_dates(project.content_dir, project.root, problems)  # against git: never cached
             texts = _convert_texts(project, content, cache, progress)
             finish_checks = _start_checks(content, texts, content_key, cache, problems, progress, measuring)
             files = _render_site(project, content, texts, base_url or content.site.base_url, content_key, cache,

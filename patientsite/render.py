@@ -123,6 +123,7 @@ class PageView:
     language: str = ""  # the language of the site the page is part of: its <html lang>, its interface's words
     text_language: str = ""  # the language of its own words: the original's, on a page not translated yet
     translation_of: date | None = None  # a translated page: the date of the original's version it translates
+    original_updated: date | None = None  # a translation out of date: when its original was updated since
 
     @property
     def untranslated(self) -> bool:
@@ -338,7 +339,7 @@ class SiteRenderer:
         language = self._edition_of(item.key).site.language
         original = self.content.site.language
         return {"language": language, "text_language": original if item.untranslated else language,
-                "translation_of": item.translation_of}
+                "translation_of": item.translation_of, "original_updated": item.original_updated}
 
     # --- files ----------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ Each row: the page's title, words, reading score, sources cited, last update, wh
 is due and whether it has had one. The rows come in one table a language, the original first, each with its
 language's reading score: the Flesch–Kincaid grade for English, the Fernández-Huerta reading ease for
 Spanish. Then the findings, in every language: reviews overdue, sources in a topic's list that no page cites,
-glossary terms that no other page uses. Everything comes from one run of the build's own stages
+glossary terms that no other page uses, translations made from an older version of their original. Everything comes from one run of the build's own stages
 (pipeline.make_build), so the scores are the ones `check` prints and broken content fails here as there.
 """
 
@@ -42,6 +42,8 @@ class PageRow:
     review_due: date
     draft: bool = False
     untranslated: bool = False  # in a translation: the original's page, published until it is translated
+    translation_of: date | None = None  # in a translation: the version of the original it translates
+    original_updated: date | None = None  # in a translation out of date: the original's later update
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class EditorReport:
     overdue: tuple[Finding, ...]
     uncited_sources: tuple[Finding, ...]
     unused_terms: tuple[Finding, ...]
+    out_of_date: tuple[Finding, ...] = ()
 
     @property
     def rows(self) -> tuple[PageRow, ...]:
@@ -93,6 +96,7 @@ def report_on(content: Content, texts: dict[str, PageText], grades: dict[str, fl
         overdue=tuple(_overdue(row, years) for row in rows if row.review_due < today),
         uncited_sources=tuple(finding for edition in content.editions for finding in _uncited_sources(edition, texts)),
         unused_terms=tuple(finding for edition in content.editions for finding in _unused_terms(edition, texts)),
+        out_of_date=tuple(_out_of_date(row) for row in rows if row.original_updated is not None),
     )
 
 
@@ -137,6 +141,8 @@ def _row(item: Page | Topic, text: PageText, grades: dict[str, float], years: in
         review_due=review_due(item.review, item.updated, years),
         draft=draft,
         untranslated=item.untranslated,
+        translation_of=item.translation_of,
+        original_updated=item.original_updated,
     )
 
 
@@ -170,6 +176,11 @@ def _overdue(row: PageRow, years: int) -> Finding:
     else:
         message = f"last reviewed {review.reviewed_on}, more than {_years(years)} ago"
     return Finding(row.file, message)
+
+
+def _out_of_date(row: PageRow) -> Finding:
+    return Finding(row.file, f"translates the version of {row.translation_of}, and the original was updated on "
+                             f"{row.original_updated}: bring it up to date, then set translation_of to that date")
 
 
 def _uncited_sources(content: Content, texts: dict[str, PageText]) -> Iterator[Finding]:
@@ -254,7 +265,8 @@ def _legend(report: EditorReport) -> str:
     scores = " ".join(f"{SCORES[name][0]}: {SCORES[name][1]}."
                       for name in dict.fromkeys(language.score_name for language in report.languages))
     translated = (" A translation's page flagged 'not translated' is the original's, published until it is "
-                  "translated." if len(report.languages) > 1 else "")
+                  "translated; one flagged 'out of date' translates an older version of its original."
+                  if len(report.languages) > 1 else "")
     return (f"Reading scores as `check` measures them ({NOT_GRADED}: not graded). {scores} A page is due for "
             f"review {_years(report.review_interval_years)} after its last review, or after its last update if "
             "it has never been reviewed, unless a next_review date is set (review_interval_years in site.yaml)."
@@ -263,7 +275,8 @@ def _legend(report: EditorReport) -> str:
 
 def _cells(row: PageRow, today: date) -> tuple[str, ...]:
     flags = [flag for flag, applies in (("OVERDUE", row.review_due < today), ("draft", row.draft),
-                                        ("not translated", row.untranslated)) if applies]
+                                        ("not translated", row.untranslated),
+                                        ("out of date", row.original_updated is not None)) if applies]
     return (
         row.file.removeprefix("content/"),
         row.title,
@@ -282,6 +295,7 @@ def _finding_groups(report: EditorReport) -> tuple[tuple[str, tuple[Finding, ...
         ("Overdue for review", report.overdue),
         ("Sources no page cites", report.uncited_sources),
         ("Glossary terms no other page uses", report.unused_terms),
+        ("Translations out of date", report.out_of_date),
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .fields import ID_PATTERN
-from .paths import ASSETS_FOLDER
+from .paths import TAKEN_NAMES
 from .validate import TOPIC_FILE
 
 MAX_TITLE_CHARS = 80
@@ -64,9 +64,8 @@ def refuse_unless_new(content_dir: Path, slug: str, title: str) -> None:
     if not ID_PATTERN.match(slug):
         raise TopicRefused(f"'{slug}' cannot be a topic's folder name — use lower-case letters, digits and "
                            "dashes only, e.g. iron-deficiency-anaemia")
-    if slug == ASSETS_FOLDER:
-        raise TopicRefused(f"'{slug}' is the folder the site keeps its stylesheet and scripts in — choose "
-                           "another name")
+    if slug in TAKEN_NAMES:
+        raise TopicRefused(f"'{slug}' is taken by {TAKEN_NAMES[slug]} — choose another name")
     if not title.strip() or "\n" in title or len(title.strip()) > MAX_TITLE_CHARS:
         raise TopicRefused(f"the title must be one line of 1 to {MAX_TITLE_CHARS} characters — write the "
                            'condition\'s name in quotes, e.g. "Iron deficiency anaemia"')

@@ -7,7 +7,8 @@ them (this module says which files those are); then `as_translation` checks what
   - a file of the original that the translation lacks is published in the original's words, marked
     untranslated, with a warning naming the file to write; or it is an error, when site.yaml says
     missing_translation: fail (a draft topic needs no translation yet);
-  - a translation made from an older version than the original's `updated` is out of date (a warning);
+  - a translation made from an older version than the original's `updated` is out of date (a warning), and
+    marked with the original's date, so that its page says the original is newer;
   - the translation has the original's topics and pages in the same order, and leaves the settings of
     the whole site (base_url, readability, …) to content/site.yaml;
 and moves its keys under its folder ('es/leucopenia/causes.md'), so that every language lives in one model.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 
 from .fields import shown
 from .load import Document, LoadedContent, MarkdownDocument, YamlDocument, YamlMap
@@ -86,11 +88,11 @@ def as_translation(translated: Content, original: Content, code: str, files: Loa
     _check_site_file(files.documents.get(SITE_FILE) if SITE_FILE in own.documents else None, code, problems)
     _check_same_pages(translated, original, files.documents, content_label, failed, problems)
     _report_missing(original, own, f"{content_label}/{code}", must_translate, problems)
-    _check_versions(translated, original, files.documents, own, problems)
+    out_of_date = _check_versions(translated, original, files.documents, own, problems)
     strings = original.site.strings
     if STRINGS_FILE in own.documents and translated.site.strings is not None and strings is not None:
         strings = translate_strings(strings, translated.site.strings, must_translate, problems)
-    return _moved(translated, original.site, code, own, strings)
+    return _moved(translated, original.site, code, own, strings, out_of_date)
 
 
 def items_of(content: Content) -> Iterator[Item]:
@@ -182,8 +184,10 @@ def _files_to_translate(original: Content) -> Iterator[tuple[str, str]]:
 
 
 def _check_versions(translated: Content, original: Content, documents: dict[str, Document], own: LoadedContent,
-                    problems: Problems) -> None:
-    """Each translated file says which version of its original it translates; an older one is out of date."""
+                    problems: Problems) -> dict[str, date]:
+    """Each translated file says which version of its original it translates; an older one is out of date.
+    The keys of those out of date, with the original's later `updated` date."""
+    out_of_date: dict[str, date] = {}
     originals = {item.key: item for item in items_of(original)}
     for item in items_of(translated):
         source = originals.get(item.key)
@@ -199,25 +203,29 @@ def _check_versions(translated: Content, original: Content, documents: dict[str,
                          f"{item.translation_of} is later than the original's updated date ({source.updated})",
                          f"write the updated date of the version of {source.file} you translated")
         elif source.updated is not None and item.translation_of < source.updated:
+            out_of_date[item.key] = source.updated
             problems.warn(item.file, line, "translation_of",
                           f"the translation is out of date: it translates the version of {item.translation_of}, "
                           f"and {source.file} was updated on {source.updated}",
                           f"bring the translation up to date, then write 'translation_of: {source.updated}'")
+    return out_of_date
 
 
 # --- the translation in the model ----------------------------------------------------------------------------
 
 
-def _moved(translated: Content, original: Site, code: str, own: LoadedContent, strings: Strings | None) -> Content:
-    """The translation with its keys under its folder and its untranslated pages marked; its site is the
-    original's, in its own words."""
+def _moved(translated: Content, original: Site, code: str, own: LoadedContent, strings: Strings | None,
+           out_of_date: dict[str, date]) -> Content:
+    """The translation with its keys under its folder and its untranslated and out-of-date pages marked; its
+    site is the original's, in its own words."""
     def moved_page(page: Page) -> Page:
-        return replace(page, key=f"{code}/{page.key}", untranslated=page.key not in own.documents)
+        return replace(page, key=f"{code}/{page.key}", untranslated=page.key not in own.documents,
+                       original_updated=out_of_date.get(page.key))
 
     def moved_topic(topic: Topic) -> Topic:
         return replace(topic, key=f"{code}/{topic.key}", slug=f"{code}/{topic.slug}",
                        sections=tuple(map(moved_page, topic.sections)), tools=tuple(map(moved_page, topic.tools)),
-                       untranslated=topic.key not in own.documents)
+                       untranslated=topic.key not in own.documents, original_updated=out_of_date.get(topic.key))
 
     words = translated.site if SITE_FILE in own.documents else original
     site = replace(

@@ -17,6 +17,7 @@ from . import checker
 from .fields import Fields, shown
 from .load import Document, LoadedContent, MarkdownDocument, YamlDocument, YamlMap
 from .markup import (
+    find_broken_tables,
     find_citations,
     find_links,
     find_pictures,
@@ -26,7 +27,7 @@ from .markup import (
     slugify,
 )
 from .model import Content, NavItem, Page, Question, Review, Site, Source, Strings, Term, Topic
-from .paths import A_Z_PAGE
+from .paths import A_Z_PAGE, TAKEN_NAMES
 from .problems import Problems
 from .strings import STRINGS_FILE, read_strings
 from .translations import (
@@ -45,6 +46,8 @@ HOME_FILE = "index.md"
 TOPIC_FILE = "topic.yaml"
 GENERATED_SLUGS = {"index", "sources", "handout"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+TABLE_HINT = ("a table needs a blank line above it, its first row, straight under that a separator row with one "
+              "--- for each column (| --- | --- | for two), then its rows; or write the text without |")
 
 
 def validate_content(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
@@ -278,6 +281,9 @@ def _topic(key: str, folder: str, documents: dict[str, Document], unreadable: fr
     if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", folder):
         problems.add(document.file, 1, "folder", f"the topic folder name '{folder}' is not a valid web address part",
                      "rename the folder with lower-case letters, digits and dashes only")
+    elif folder in TAKEN_NAMES:
+        problems.add(document.file, 1, "folder", f"the topic folder name '{folder}' is taken by {TAKEN_NAMES[folder]}",
+                     f"rename the folder, e.g. to '{folder}-guide', and its links with it")
     draft = _draft(fields)
     sources = _sources(fields, document.file, problems, required=not draft)
     sections = _topic_pages(fields, "sections", folder, documents, unreadable, problems, required=True)
@@ -536,6 +542,8 @@ def _check_markdown(text: str, file: str, first_line: int, key: str, problems: P
     for line, tag in find_raw_html(text):
         problems.add(file, first_line + line - 1, "text", f"contains raw HTML ({tag})",
                      "use Markdown instead of HTML tags: **bold**, [link](page.md), lists, tables")
+    for line, message in find_broken_tables(text):
+        problems.add(file, first_line + line - 1, "table", message, TABLE_HINT)
     for line in find_pictures(text):
         problems.add(file, first_line + line - 1, "picture", "contains a picture (![…](…)), which the site cannot show",
                      "describe in words what the picture shows; pictures are not part of the guide yet")

@@ -4,26 +4,33 @@ The build is written into a new folder beside the output folder and swapped in o
 written, so a failed or interrupted build leaves the last good site exactly as it was. On Linux the two
 folders trade places in one step, so the output folder is never missing, not even for an instant; elsewhere
 the old one is moved aside first, and a build killed between the two moves is mended by the next build.
+One build at a time writes into a folder (a lock file beside it); a second one waits for the first.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import functools
 import os
 import secrets
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .project import Project
 
 if TYPE_CHECKING:  # only named here: the command imports this module before it knows it will render
     from .render import OutputFile
 
 STAGING_PREFIX = ".building-"
 RETIRED_PREFIX = ".retired-"
+LOCK_PREFIX = ".writing-"
 SITE_MARKERS = (".nojekyll", "index.html")
 
 
@@ -35,6 +42,11 @@ def write_site(files: list[OutputFile], out_dir: Path) -> None:
     out_dir = out_dir.absolute()
     _refuse_foreign_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _writing_lock(out_dir):
+        _write_and_swap(files, out_dir)
+
+
+def _write_and_swap(files: list[OutputFile], out_dir: Path) -> None:
     recover_interrupted(out_dir)
     # Named before it is made, so that a Ctrl+C the instant after it appears still finds it to remove.
     staging = out_dir.parent / f"{STAGING_PREFIX}{out_dir.name}-{secrets.token_hex(6)}"
@@ -47,6 +59,39 @@ def write_site(files: list[OutputFile], out_dir: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextmanager
+def _writing_lock(out_dir: Path) -> Iterator[None]:
+    """One build at a time writes into a folder: a second one would take the first's staging folder for one a
+    killed build left behind, and delete it. The second waits, and says so. The lock file goes when the write
+    is done; a build that was waiting on it then finds it gone and locks the next one."""
+    lock_path = out_dir.parent / f"{LOCK_PREFIX}{out_dir.name}.lock"
+    said = False
+    while True:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not said:
+                print(f"another build is writing {out_dir}; waiting for it to finish", file=sys.stderr, flush=True)
+                said = True
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        if _is_current(descriptor, lock_path):
+            break
+        os.close(descriptor)  # the build before removed this lock file while we waited on it
+    try:
+        yield
+    finally:
+        os.unlink(lock_path)
+        os.close(descriptor)
+
+
+def _is_current(descriptor: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(descriptor), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def recover_interrupted(out_dir: Path) -> None:
@@ -119,6 +164,21 @@ def _renameat2():
     function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     function.restype = ctypes.c_int
     return function
+
+
+def check_output_folder(out_dir: Path, project: Project) -> None:
+    """Refuse, before anything looks inside it, an output folder that a build must never replace: one that holds
+    the project (the whole disk, with --out /), or one inside a folder the site is made from."""
+    out_dir = out_dir.resolve()
+    if out_dir == project.root.resolve() or out_dir in project.root.resolve().parents:
+        raise OutputFolderError(f"{out_dir} holds the project itself, and a build replaces its output folder; "
+                                "choose a new folder for the site, such as site/")
+    for source in (project.content_dir, project.templates_dir, project.static_dir):
+        if out_dir == source.resolve() or source.resolve() in out_dir.parents:
+            raise OutputFolderError(
+                f"{out_dir} is inside {source.name}/, which the site is made from: each build would publish "
+                f"the one before inside it; choose a folder outside {source.name}/, such as site/")
+    _refuse_foreign_folder(out_dir)
 
 
 def _refuse_foreign_folder(out_dir: Path) -> None:

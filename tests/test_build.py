@@ -210,3 +210,14 @@ def test_a_page_above_the_reading_grade_limit_fails_the_build(tmp_path):
     assert result.returncode == 1
     assert re.search(r"content/anaemia/causes.md:1: reading grade: the page reads at grade \d+\.\d, above the "
                      r"limit of 8 — use shorter sentences", result.stderr), result.stderr
+
+
+def test_an_output_folder_inside_static_or_holding_the_project_is_refused_before_anything_is_written(tmp_path):
+    """Inside static/, each build republished the one before inside the next; --out / walked the whole disk."""
+    project = make_project(tmp_path / "project")
+    static_before = snapshot(project / "static")
+    for out, said in (("static/site", "is inside static/"), ("/", "holds the project itself")):
+        result = run_build(project, "--out", out)
+        assert result.returncode == 2, result.stderr
+        assert said in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(project / "static") == static_before

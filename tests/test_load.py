@@ -77,6 +77,24 @@ def test_unclosed_front_matter_is_a_clear_problem():
 
 
 
+def test_escapes_that_decode_to_invisible_characters_are_problems_on_their_line():
+    """A lone surrogate once ended the build with a traceback where the page was encoded; control characters
+    and line separators typed as escapes are refused like the same characters typed raw."""
+    for escape, code in (("\\ud800 x", "D800"), ("\\0", "0000"), ("\\x1b", "001B"), ("\\u2028", "2028")):
+        value, problems = parse(f'summary: fine\ntitle: "{escape}"\n')
+        assert value is None, escape
+        assert len(problems) == 1 and problems[0].startswith(
+            f"content/x.yaml:2: text: contains an invisible character (U+{code})"), problems
+    _, problems = parse('terms:\n  - term: "a\\x07"\n')
+    assert problems[0].startswith("content/x.yaml:2: text: contains an invisible character (U+0007)")
+    _, problems = parse('"k\\x07": v\n')
+    assert len(problems) == 1, problems  # the refused field name is reported once
+
+
+def test_escapes_of_ordinary_characters_are_read():
+    assert parse('title: "caf\\u00e9 \\x41 \\t"\n') == ({"title": "café A \t"}, [])
+
+
 # What editors and strangers type into YAML, and what the two readers (libyaml, PyYAML's own) treat apart.
 YAML_PIECES = [
     ": ", "- ", "-", "\t", "  ", "    ", "#", " # c", "---\n", "...\n", "\n", "'", '"', "|\n", ">-\n", "|#\n", "|2\n",

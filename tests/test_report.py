@@ -225,3 +225,26 @@ def test_a_term_is_found_as_the_pages_find_it_to_explain_it(overdue_project, tmp
                         encoding="utf-8")
     report = make_report(Project(project), TODAY)
     assert [f.message.split("'")[1] for f in report.unused_terms] == ["Ferritin"]
+
+
+def test_a_translation_of_an_older_version_is_flagged_in_both_formats(bilingual_project, tmp_path):
+    """Once only `check` said so; the report showed an out-of-date translation like any other page."""
+    project = tmp_path / "project"
+    shutil.copytree(bilingual_project, project)
+    original = project / "content" / "anaemia" / "causes.md"
+    original.write_text(original.read_text(encoding="utf-8").replace("updated: 2026-11-01", "updated: 2026-11-20"),
+                        encoding="utf-8")
+    report = make_report(Project(project), TODAY)
+    message = ("translates the version of 2026-11-01, and the original was updated on 2026-11-20: bring it up to "
+               "date, then set translation_of to that date")
+    assert [(f.file, f.message) for f in report.out_of_date] == [("content/es/anaemia/causes.md", message)]
+    plain, markdown = format_plain(report), format_markdown(report)
+    assert "Translations out of date: 1" in plain.splitlines()
+    assert f"  content/es/anaemia/causes.md: {message}" in plain.splitlines()
+    assert "### Translations out of date: 1" in markdown.splitlines()
+    assert f"- `content/es/anaemia/causes.md`: {message}" in markdown.splitlines()
+    row = next(line for line in markdown.splitlines() if line.startswith("| es/anaemia/causes.md |"))
+    assert row.endswith("| out of date |")
+    assert re.search(r"^es/anaemia/causes\.md .* out of date$", plain, re.MULTILINE)
+    assert not [line for line in markdown.splitlines() if line.startswith("| anaemia/causes.md |")
+                and "out of date" in line]  # the original is not flagged

@@ -220,6 +220,20 @@ def test_a_translation_of_an_older_version_is_out_of_date(project: Path, as_buil
         "to date, then write 'translation_of: 2026-12-03'")]
 
 
+def test_an_out_of_date_translation_says_on_its_page_that_the_original_is_newer_with_its_date(project: Path) -> None:
+    """The notice at the top of the page, in the page's language: the preview serves the same pages, so an
+    editor sees it there as soon as the original's updated date changes."""
+    edit(project / "content/anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-20")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert ('<div class="admonition note out-of-date-notice" role="note">\n  <p>La <a href="../../anaemia/causes.html" '
+            'hreflang="en">versión original en inglés</a> de esta página es más reciente: se actualizó el '
+            '<time datetime="2026-11-20">20 de noviembre de 2026</time>. Puede que esta traducción aún no tenga sus '
+            'últimos cambios.</p>') in read(site, "es/anaemia/causes.html")
+    for page in ("anaemia/causes.html", "es/anaemia/faq.html", "es/index.html"):
+        assert "out-of-date-notice" not in read(site, page), page
+
 def test_a_translation_says_what_it_translates_and_an_original_does_not(project: Path, as_built: list[str]) -> None:
     edit(project / "content/es/anaemia/causes.md", "translation_of: 2026-11-01\n", "")
     edit(project / "content/es/anaemia/faq.yaml", "translation_of: 2026-11-01", "translation_of: 2026-11-09")

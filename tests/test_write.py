@@ -1,9 +1,16 @@
 """Write: the site is swapped in whole, or not at all; folders a build did not make are never replaced."""
 
-import pytest
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
+from projects import REPO
+
+from patientsite.project import Project
 from patientsite.render import OutputFile
-from patientsite.write import OutputFolderError, recover_interrupted, write_site
+from patientsite.write import OutputFolderError, check_output_folder, recover_interrupted, write_site
 
 SITE = [OutputFile("index.html", b"<p>home</p>"), OutputFile(".nojekyll", b""), OutputFile("a/b.html", b"b")]
 
@@ -45,3 +52,71 @@ def test_recovery_restores_a_site_retired_by_a_killed_build(tmp_path):
     recover_interrupted(out)
     assert (out / "index.html").read_text() == "last good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# A build that stops just before it swaps its staging folder in, until the test writes a line to it.
+HELD_BUILD = """
+import sys
+from patientsite import write
+from patientsite.render import OutputFile
+
+swap_in = write._swap_in
+
+def held_swap_in(staging, out_dir):
+    print("staged", flush=True)
+    sys.stdin.readline()
+    swap_in(staging, out_dir)
+
+write._swap_in = held_swap_in
+write.write_site([OutputFile("index.html", b"first"), OutputFile(".nojekyll", b"")], write.Path(sys.argv[1]))
+print("done", flush=True)
+"""
+SECOND_BUILD = """
+import sys
+from patientsite import write
+from patientsite.render import OutputFile
+
+write.write_site([OutputFile("index.html", b"second"), OutputFile(".nojekyll", b"")], write.Path(sys.argv[1]))
+"""
+
+
+def test_a_second_build_into_the_same_folder_waits_for_the_first_and_says_so(tmp_path):
+    """Two builds at once used to let the second delete the first's staging folder as a killed build's leftover."""
+    out = tmp_path / "site"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    first = subprocess.Popen([sys.executable, "-c", HELD_BUILD, str(out)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    second = None
+    try:
+        assert first.stdout.readline() == "staged\n"  # the first has written everything but not swapped it in
+        second = subprocess.Popen([sys.executable, "-c", SECOND_BUILD, str(out)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=env)
+        said = second.stderr.readline()  # the second says it waits, or ends (saying nothing) if it does not wait
+        assert said == f"another build is writing {out}; waiting for it to finish\n"
+        assert second.poll() is None  # still waiting
+        first.stdin.write("\n")
+        first.stdin.flush()
+        assert first.wait(timeout=60) == 0, first.stderr.read()
+        assert second.wait(timeout=60) == 0, second.stderr.read()
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+    assert first.stdout.read() == "done\n"
+    assert (out / "index.html").read_bytes() == b"second"  # the second waited, then replaced the first's site
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder, no lock file left
+
+
+def test_an_output_folder_that_holds_the_project_or_is_inside_its_sources_is_refused(tmp_path):
+    project = Project(tmp_path / "project")
+    for folder in (project.content_dir, project.templates_dir, project.static_dir):
+        folder.mkdir(parents=True)
+    for out in (Path("/"), tmp_path, project.root):
+        with pytest.raises(OutputFolderError, match="holds the project itself"):
+            check_output_folder(out, project)
+    for out in (project.static_dir, project.static_dir / "site", project.content_dir / "site"):
+        with pytest.raises(OutputFolderError, match=f"is inside {out.relative_to(project.root).parts[0]}/"):
+            check_output_folder(out, project)
+    check_output_folder(project.root / "site", project)  # the default stays allowed
+    check_output_folder(tmp_path / "elsewhere", project)
