@@ -24,8 +24,9 @@ CONTENT_PAGE_BUDGET = 14 * KB
 BUDGETS_BY_KIND = {
     "checker": 20 * KB,  # the page and its script
     # The handout is the whole guide on one page, for printing or reading offline: it weighs what all the
-    # sections weigh together, and grows with the content, so it cannot fit a single page's budget.
-    "handout": 28 * KB,
+    # sections weigh together, and grows with the content, so it cannot fit a single page's budget. 32 KB
+    # since the safety corrections of issue #13 (the Spanish handout weighs about 30 KB with them).
+    "handout": 32 * KB,
 }
 
 
