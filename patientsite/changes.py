@@ -9,6 +9,7 @@ text, and each is compared with the file as it is now. Without git, or outside a
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 from .load import CONTENT_SUFFIXES, YamlMap, parse_markdown, parse_yaml
@@ -41,7 +42,9 @@ def _compare(path: Path, display_name: str, committed: str, problems: Problems) 
     if now is None or before is None:
         return
     (mapping, text), (_, text_before) = now, before
-    if text != text_before and mapping["updated"] == before[0]["updated"]:
+    updated = mapping["updated"]
+    # A page already dated today was edited again today: its date is right.
+    if text != text_before and updated == before[0]["updated"] and updated != date.today():
         problems.warn(display_name, mapping.line_of("updated"), "updated",
                       "the text changed since the last commit but 'updated:' did not", "set it to today's date")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import checker
 from .markup import find_links
-from .model import Content, Page, Site
+from .model import Content, Page, Site, Topic
 from .problems import Problems
 from .render import TEMPLATE_IDS, page_anchors
 from .terms import unused_terms
@@ -46,9 +46,14 @@ def check_links(content: Content, texts: dict[str, PageText], problems: Problems
             for text, first_line in page_texts(page):
                 for line, target in find_links(text):
                     _check_link(page, target, first_line + line - 1, anchors, problems)
+        for topic in edition.topics:
+            if topic.urgent is not None and not topic.untranslated:
+                for line, target in find_links(topic.urgent.text):
+                    _check_link(topic, target, topic.urgent.line + line - 1, anchors, problems)
 
 
-def _check_link(page: Page, target: str, line: int, anchors: dict[str, set[str]], problems: Problems) -> None:
+def _check_link(page: Page | Topic, target: str, line: int, anchors: dict[str, set[str]],
+                problems: Problems) -> None:
     if ":" in target.split("/")[0]:
         return  # a web address; validation has refused unsafe schemes
     path, _, anchor = target.partition("#")

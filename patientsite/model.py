@@ -84,6 +84,16 @@ class Term:
 
 
 @dataclass(frozen=True)
+class UrgentBox:
+    """A topic's emergency box: when to get help at once and whom to call, in a few lines. It stands first, under
+    the title, on the topic's overview and handout and on each page whose `urgent_box` is true."""
+
+    title: str
+    text: str  # Markdown, one paragraph, citing its sources
+    line: int  # where the text starts, for problems inside it
+
+
+@dataclass(frozen=True)
 class Page:
     """One page made from one content file: the home page, a topic section, its FAQ, glossary or a tool."""
 
@@ -106,6 +116,7 @@ class Page:
     translation_of: date | None = None  # a translation: the original's `updated` date it was translated from
     untranslated: bool = False  # in a translation, the original's page published until it is translated
     original_updated: date | None = None  # a translation out of date: the later `updated` date of its original
+    urgent_box: bool = False  # the page opens with its topic's emergency box (the home page: every topic's)
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,7 @@ class Topic:
     translation_of: date | None = None
     untranslated: bool = False
     original_updated: date | None = None
+    urgent: UrgentBox | None = None
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)

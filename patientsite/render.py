@@ -40,6 +40,7 @@ TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 NOT_FOUND_PATH = "404.html"
 PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
 X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
+URGENT_ANCHOR = "get-help-now"  # the emergency box's id (a second box on the home page: get-help-now-2, …)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,16 @@ class Part:
 
 
 @dataclass(frozen=True)
+class UrgentBoxView:
+    """A topic's emergency box as it stands under a page's title."""
+
+    title: str
+    html: Markup
+    anchor: str
+    language: str  # the language of its words
+
+
+@dataclass(frozen=True)
 class Alternate:
     """The same page in one language (or hreflang's x-default), for <link rel="alternate"> and the sitemap."""
 
@@ -103,6 +114,7 @@ class PageView:
     title: str
     description: str
     updated: date
+    urgent_boxes: tuple[UrgentBoxView, ...] = ()  # first under the title
     summary_html: Markup = NO_HTML
     key_points_html: tuple[Markup, ...] = ()
     body_html: Markup = NO_HTML
@@ -231,7 +243,8 @@ class SiteRenderer:
         place = self._placer(path, numbering, topic)
         return PageView(
             path=path, template="topic.html", title=topic.title, description=text.plain_summary,
-            updated=topic.updated, summary_html=place(text.summary),
+            updated=topic.updated, urgent_boxes=self._urgent_boxes((topic,), path, numbering),
+            summary_html=place(text.summary),
             key_points_html=tuple(place(point) for point in text.key_points),
             sources=numbering.sources(), review=topic.review, topic=topic,
             breadcrumbs=self._crumbs(topic)[:1],
@@ -281,7 +294,7 @@ class SiteRenderer:
             path=path, template="handout.html",
             title=self.words[languages["text_language"]].text("handout_title", topic=topic.title),
             description=topic_text.plain_summary, updated=max([topic.updated] + [p.updated for p in topic.sections]),
-            summary_html=place(topic_text.summary),
+            urgent_boxes=self._urgent_boxes((topic,), path, numbering), summary_html=place(topic_text.summary),
             key_points_html=tuple(place(point) for point in topic_text.key_points),
             parts=parts, sources=numbering.sources(), review=topic.review, topic=topic,
             breadcrumbs=self._crumbs(topic), pronunciation=topic.pronunciation,
@@ -319,7 +332,9 @@ class SiteRenderer:
         # A topic's own sources first, then any of its language's topics (as a page outside a topic has).
         sources = ChainMap(_sources_by_id((topic,) if topic else ()),
                            self.sources[self._edition_of(page.key).site.language])
-        numbering = _Numbering(_cited_order(list(text.fragments())) + list(page.source_ids), sources)
+        boxed = self._boxed_topics(page, topic)
+        boxes = [self.texts[boxed_topic.key].urgent for boxed_topic in boxed]
+        numbering = _Numbering(_cited_order(boxes + list(text.fragments())) + list(page.source_ids), sources)
         path = self.paths[page.key]
         place = self._placer(path, numbering, page)
         entries = tuple(
@@ -328,11 +343,29 @@ class SiteRenderer:
         )
         return PageView(
             path=path, template=template, title=page.title, description=text.plain_summary,
-            updated=page.updated, summary_html=place(text.summary),
-            key_points_html=tuple(place(point) for point in text.key_points),
+            updated=page.updated, urgent_boxes=self._urgent_boxes(boxed, path, numbering),
+            summary_html=place(text.summary), key_points_html=tuple(place(point) for point in text.key_points),
             body_html=place(text.body) if text.body else Markup(""), entries=entries,
             sources=numbering.sources(), review=page.review, topic=topic, page=page, **self._languages_of(page),
         )
+
+    def _boxed_topics(self, page: Page, topic: Topic | None) -> tuple[Topic, ...]:
+        """The topics whose emergency box a page opens with: its own topic's, or on the home page every topic's."""
+        if not page.urgent_box:
+            return ()
+        topics = (topic,) if topic else self._edition_of(page.key).topics
+        return tuple(t for t in topics if t.urgent is not None)
+
+    def _urgent_boxes(self, topics: Iterable[Topic], path: str, numbering: _Numbering) -> tuple[UrgentBoxView, ...]:
+        boxes = []
+        for topic in topics:
+            if topic.urgent is None:
+                continue
+            place = self._placer(path, numbering, topic)
+            anchor = URGENT_ANCHOR if not boxes else f"{URGENT_ANCHOR}-{len(boxes) + 1}"
+            boxes.append(UrgentBoxView(topic.urgent.title, place(self.texts[topic.key].urgent), anchor,
+                                       self._languages_of(topic)["text_language"]))
+        return tuple(boxes)
 
     def _languages_of(self, item: Page | Topic) -> dict:
         """A view's languages: of the site it is part of, of its words, and the version it translates."""

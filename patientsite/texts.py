@@ -28,8 +28,11 @@ class PageText:
     body: Fragment | None
     entries: tuple[Fragment, ...]  # a FAQ's answers or a glossary's meanings, in order
     plain_summary: str
+    urgent: Fragment | None = None  # a topic's emergency box, which stands first on the pages that show it
 
     def fragments(self) -> Iterator[Fragment]:
+        if self.urgent is not None:
+            yield self.urgent
         yield self.summary
         yield from self.key_points
         if self.body is not None:
@@ -79,7 +82,8 @@ def text_cache_key(key: str, source: TextSource) -> str:
     if isinstance(source, str):
         return key_of("line", key, source)
     if isinstance(source, Topic):
-        return key_of("topic", key, source.summary, str(len(source.key_points)), *source.key_points)
+        return key_of("topic", key, source.summary, str(len(source.key_points)), *source.key_points,
+                      source.urgent.text if source.urgent else None)
     entries = [q.answer for q in source.questions] + [t.meaning for t in source.terms]
     return key_of("page", key, source.summary, str(len(source.key_points)), *source.key_points, source.body,
                   str(len(entries)), *entries)
@@ -111,6 +115,7 @@ def convert_topic(topic: Topic, converter: MarkdownConverter) -> PageText:
         body=None,
         entries=(),
         plain_summary=plain_text(topic.summary),
+        urgent=converter.convert(topic.urgent.text, topic.key) if topic.urgent else None,
     )
 
 

@@ -89,6 +89,7 @@ def as_translation(translated: Content, original: Content, code: str, files: Loa
     _check_same_pages(translated, original, files.documents, content_label, failed, problems)
     _report_missing(original, own, f"{content_label}/{code}", must_translate, problems)
     out_of_date = _check_versions(translated, original, files.documents, own, problems)
+    _check_urgent_boxes(translated, original, files.documents, own, problems)
     strings = original.site.strings
     if STRINGS_FILE in own.documents and translated.site.strings is not None and strings is not None:
         strings = translate_strings(strings, translated.site.strings, must_translate, problems)
@@ -105,8 +106,8 @@ def items_of(content: Content) -> Iterator[Item]:
 
 def line_of(document: Document | None, name: str) -> int:
     """The line of a field of a file, or of the file's first field when it has no such field."""
-    mapping = document.meta if isinstance(document, MarkdownDocument) else getattr(document, "data", None)
-    return mapping.line_of(name) if isinstance(mapping, YamlMap) else 1
+    mapping = _fields_of(document)
+    return mapping.line_of(name) if mapping is not None else 1
 
 
 # --- checks ---------------------------------------------------------------------------------------------------
@@ -209,6 +210,31 @@ def _check_versions(translated: Content, original: Content, documents: dict[str,
                           f"and {source.file} was updated on {source.updated}",
                           f"bring the translation up to date, then write 'translation_of: {source.updated}'")
     return out_of_date
+
+
+def _check_urgent_boxes(translated: Content, original: Content, documents: dict[str, Document],
+                        own: LoadedContent, problems: Problems) -> None:
+    """The emergency box is in every language: a topic of the original with one has it in the translation too,
+    in its words, and a page the original opens with it opens with it in the translation."""
+    originals = {item.key: item for item in items_of(original)}
+    for item in items_of(translated):
+        source = originals.get(item.key)
+        if item.key not in own.documents or source is None or _fields_of(documents.get(item.key)) is None:
+            continue
+        fields = _fields_of(documents[item.key])
+        if isinstance(item, Topic) and source.urgent and "urgent" not in fields:
+            problems.add(item.file, 1, "urgent", f"is missing: {source.file} has an emergency box",
+                         "add 'urgent:' with its title and text in this language: until then this language's pages "
+                         "have no emergency box")
+        elif isinstance(item, Page) and source.urgent_box and fields.get("urgent_box", False) is False:
+            problems.add(item.file, line_of(documents[item.key], "urgent_box"), "urgent_box",
+                         f"is missing: {source.file} opens with the emergency box",
+                         "add the line 'urgent_box: true', as the original has")
+
+
+def _fields_of(document: Document | None) -> YamlMap | None:
+    mapping = document.meta if isinstance(document, MarkdownDocument) else getattr(document, "data", None)
+    return mapping if isinstance(mapping, YamlMap) else None
 
 
 # --- the translation in the model ----------------------------------------------------------------------------

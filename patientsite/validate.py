@@ -17,6 +17,7 @@ from . import checker
 from .fields import Fields, shown
 from .load import Document, LoadedContent, MarkdownDocument, YamlDocument, YamlMap
 from .markup import (
+    CITATION,
     find_broken_tables,
     find_citations,
     find_links,
@@ -26,7 +27,7 @@ from .markup import (
     resolve_link,
     slugify,
 )
-from .model import Content, NavItem, Page, Question, Review, Site, Source, Strings, Term, Topic
+from .model import Content, NavItem, Page, Question, Review, Site, Source, Strings, Term, Topic, UrgentBox
 from .paths import A_Z_PAGE, TAKEN_NAMES
 from .problems import Problems
 from .strings import STRINGS_FILE, read_strings
@@ -48,6 +49,10 @@ GENERATED_SLUGS = {"index", "sources", "handout"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 TABLE_HINT = ("a table needs a blank line above it, its first row, straight under that a separator row with one "
               "--- for each column (| --- | --- | for two), then its rows; or write the text without |")
+
+# The emergency box stands under a page's title and must fit, with the site's header and the title, on the first
+# screen of a phone (360 × 740): a longer text would push its end, whom to call, below it.
+URGENT_MAX_WORDS = 80
 
 
 def validate_content(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
@@ -100,6 +105,7 @@ def _language(loaded: LoadedContent, content_label: str, problems: Problems) -> 
     content = Content(site, home, topics)
     failed = loaded.failed_folders()
     _check_navigation(content, documents, failed, problems)
+    _check_urgent_boxes(content, documents, failed, problems)
     _check_citations(content, bool(failed), problems)
     _warn_unused_files(content, documents, failed, problems)
     return content
@@ -304,11 +310,14 @@ def _topic(key: str, folder: str, documents: dict[str, Document], unreadable: fr
         review=_review(fields),
         draft=draft,
         translation_of=fields.date("translation_of", required=False),
+        urgent=_urgent(fields),
     )
     fields.finish()
     _check_markdown(topic.summary, topic.file, fields.line("summary"), key, problems)
     for point in topic.key_points:
         _check_markdown(point, topic.file, fields.line("key_points"), key, problems)
+    if topic.urgent is not None:
+        _check_markdown(topic.urgent.text, topic.file, topic.urgent.line, key, problems)
     _check_unique_slugs(topic, problems)
     return topic
 
@@ -325,6 +334,42 @@ def _draft(fields: Fields) -> bool:
         fields.problems.warn(fields.file, fields.line("draft"), "draft",
                              "the topic is a draft: its pages are marked 'Draft — not for readers'",
                              "when every page is written and cites its sources, delete 'draft: true'")
+    return value
+
+
+def _urgent(fields: Fields) -> UrgentBox | None:
+    """The topic's emergency box, if it has one: a title, and a few lines that cite their sources."""
+    fields.known.add("urgent")
+    value = fields.mapping.get("urgent")
+    if value is None and "urgent" not in fields.mapping:
+        return None
+    if not isinstance(value, YamlMap):
+        fields.problems.add(fields.file, fields.line("urgent"), "urgent", "must be a group of fields",
+                            "write 'urgent:' and under it, indented, 'title: …' and 'text: …' (see the editing guide)")
+        return None
+    box = Fields(value, fields.file, fields.problems, "urgent")
+    title, text = box.text("title", max_chars=120), box.text("text")
+    box.finish()
+    if not (title and text):
+        return None
+    words = len(CITATION.sub("", text).split())
+    if words > URGENT_MAX_WORDS:
+        box.problems.add(box.file, box.line("text"), "urgent.text",
+                         f"is {words} words long, more than {URGENT_MAX_WORDS}",
+                         "shorten it: the box must fit, under the page's title, on the first screen of a phone; "
+                         "the full advice belongs on the page about when to get help")
+    return UrgentBox(title, text, value.text_line_of("text"))
+
+
+def _urgent_box(fields: Fields) -> bool:
+    """Whether a page opens with its topic's emergency box (the home page: with every topic's)."""
+    fields.known.add("urgent_box")
+    value = fields.mapping.get("urgent_box", False)
+    if not isinstance(value, bool):
+        fields.problems.add(fields.file, fields.line("urgent_box"), "urgent_box",
+                            f"{'is empty' if value is None else shown(value) + ' is'} not true or false",
+                            "write 'urgent_box: true' to open the page with the emergency box, or delete the line")
+        return False
     return value
 
 
@@ -458,6 +503,7 @@ def _common_fields(fields: Fields) -> dict:
         "source_ids": _source_id_list(fields),
         "review": _review(fields),
         "translation_of": fields.date("translation_of", required=False),
+        "urgent_box": _urgent_box(fields),
     }
 
 
@@ -570,6 +616,20 @@ def _check_navigation(content: Content, documents: dict[str, Document], failed: 
                          f"{shown(item.page)} is not a page of the site", f"use one of: {choices}")
 
 
+def _check_urgent_boxes(content: Content, documents: dict[str, Document], failed: frozenset[str],
+                        problems: Problems) -> None:
+    """A page that asks for the emergency box has one to show: its topic's (the home page: some topic's)."""
+    asking = [(content.home, any(topic.urgent for topic in content.topics), "no topic.yaml has 'urgent:'")]
+    for topic in content.topics:
+        asking.extend((page, topic.urgent is not None, f"{topic.file} has no 'urgent:'")
+                      for page in topic.sections + topic.tools)
+    for page, has_box, where in asking:
+        if page.urgent_box and not has_box and not (page is content.home and failed):
+            problems.add(page.file, line_of(documents.get(page.key), "urgent_box"), "urgent_box",
+                         f"the page asks for the emergency box, but {where}",
+                         "add 'urgent:' with its title and text to the topic.yaml, or delete 'urgent_box: true'")
+
+
 def _nav_line(documents: dict[str, Document], index: int) -> int:
     navigation = documents[SITE_FILE].data.get("navigation")
     return navigation.line_of(index)
@@ -589,9 +649,23 @@ def _check_citations(content: Content, some_topic_unreadable: bool, problems: Pr
         _check_page_citations(content.home, all_ids, "the source list of a topic.yaml", problems)
     for topic in content.topics:
         topic_ids = {source.id for source in topic.sources}
+        _check_urgent_citations(topic, topic_ids, problems)
         for page in topic.sections + topic.tools:
             _check_page_citations(page, topic_ids, f"sources in {topic.file}", problems,
                                   must_cite=not topic.draft)
+
+
+def _check_urgent_citations(topic: Topic, known: set[str], problems: Problems) -> None:
+    if topic.urgent is None:
+        return
+    cited = list(_cited(topic.urgent.text, topic.urgent.line))
+    for line, source_id in cited:
+        if source_id not in known:
+            problems.add(topic.file, line, "urgent.text", f"'{source_id}' is not in the source list",
+                         "add a source with this id to sources in this file, or fix the spelling")
+    if not cited and not topic.draft:
+        problems.add(topic.file, topic.urgent.line, "urgent.text", "cites no source",
+                     "cite where its advice comes from with [@source-id], as the page about when to get help does")
 
 
 def _check_page_citations(page: Page, known: set[str], where: str, problems: Problems,

@@ -1,6 +1,7 @@
 """Changes: a page whose text changed since the last commit while its `updated:` did not is a warning."""
 
 import subprocess
+from datetime import date
 
 from projects import make_project, run_build
 
@@ -64,3 +65,14 @@ def test_without_a_repository_or_with_nothing_changed_nothing_is_said(tmp_path):
     assert "since the last commit" not in run_build(committed, "check").stderr
     (committed / "content/anaemia/new.md").write_text("---\ntitle: New\nsummary: New.\nupdated: 2026-11-01\n---\nNew.\n")
     assert "since the last commit" not in run_build(committed, "check").stderr  # a new file has no last commit
+
+
+def test_a_page_already_dated_today_and_edited_again_gets_no_warning(tmp_path):
+    today = date.today().isoformat()
+    project = make_project(tmp_path / "project")
+    edit(project, CAUSES, "updated: 2026-11-01", f"updated: {today}")
+    git(project, "init", "-q")
+    git(project, "add", "content")
+    git(project, "commit", "-q", "-m", "content")
+    edit(project, CAUSES, "Losing blood is a common cause", "Bleeding is a common cause")
+    assert "since the last commit" not in run_build(project, "check").stderr

@@ -31,7 +31,7 @@ from patientsite.strings import Words, read_strings
 ROOT = Path(__file__).resolve().parent.parent
 FILE = "content/leucopenia/checker.yaml"
 COMMON_FIELDS = {"title", "summary", "updated", "key_points", "sources", "reviewed_by", "reviewed_on",
-                 "next_review"}
+                 "next_review", "urgent_box"}
 
 
 def words_of(language: str, locale: str) -> Words:

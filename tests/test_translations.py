@@ -290,3 +290,29 @@ def test_a_language_listed_without_its_folder_is_an_error(project: Path, as_buil
     assert problems_of(project, as_built)[0] == (
         "content/site.yaml:6: translations: 'fr' has no folder content/fr/ — create the folder with the fr "
         "translation's site.yaml and strings.yaml, or take 'fr' off the list")
+
+
+def test_the_emergency_box_is_in_every_language_or_check_names_what_is_missing(project: Path,
+                                                                              as_built: list[str]) -> None:
+    edit(project / "content/anaemia/topic.yaml", "updated: 2026-11-01",
+         "urgent:\n  title: Get help now\n  text: Call **999** for chest pain [@medlineplus-anemia].\nupdated: 2026-11-01")
+    edit(project / "content/anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01\nurgent_box: true")
+    assert [problem.split(" — ")[0] for problem in problems_of(project, as_built)] == [
+        "content/es/anaemia/causes.md:2: urgent_box: is missing: content/anaemia/causes.md opens with the emergency box",
+        "content/es/anaemia/topic.yaml:1: urgent: is missing: content/anaemia/topic.yaml has an emergency box",
+    ]
+    edit(project / "content/es/anaemia/topic.yaml", "updated: 2026-11-01",
+         "urgent:\n  title: Pida ayuda ya\n  text: Llame al **112** si le duele el pecho [@medlineplus-anemia].\n"
+         "updated: 2026-11-01")
+    edit(project / "content/es/anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01\nurgent_box: true")
+    assert problems_of(project, as_built) == []
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    page = read(project / "site", "es/anaemia/causes.html")
+    box = re.search(r'<div class="urgent-box" id="get-help-now">(.*?)</div>', page, re.DOTALL)
+    assert box, "the Spanish page has no emergency box"
+    assert '<h2 class="urgent-box-title">Pida ayuda ya</h2>' in box.group(1)
+    assert page.index("urgent-box") < page.index('class="summary"'), "the box is not first under the title"
+    # The box's source is the page's first, and listed at its foot.
+    assert re.search(r'href="#source-medlineplus-anemia"><span class="visually-hidden">[^<]*</span>1</a>', box.group(1))
+    assert 'id="source-medlineplus-anemia"' in page
