@@ -25,6 +25,7 @@ import json
 import mimetypes
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -332,10 +333,11 @@ def running_preview(project: Project, host: str = "127.0.0.1", port: int = 0, ba
                     report: Callable[[str, Outcome], None] | None = None) -> Iterator[PreviewServer]:
     """A preview built, served and watching in background threads until the block ends; for tests and serve."""
     folder = Path(tempfile.mkdtemp(prefix="patientsite-preview-"))
-    grader = Grader.start()  # forked before any thread starts
-    preview = Preview(project, folder, base_url, BuildCache.for_project(project.root), grader)
+    grader = None
     report = report or (lambda what, outcome: None)
     try:
+        grader = Grader.start()  # forked before any thread starts
+        preview = Preview(project, folder, base_url, BuildCache.for_project(project.root), grader)
         report("built", preview.rebuild_all())
         preview.rehearse()
         server = PreviewServer(preview, host, port)
@@ -368,7 +370,8 @@ def _close(grader: Grader | None, folder: Path) -> None:
 
 def serve(project: Project, out_dir: Path | None, base_url: str | None, host: str, port: int,
           open_browser: bool) -> int:
-    """`build.py serve`: preview until Ctrl+C. The preview has its own folder; `out_dir` is left alone."""
+    """`build.py serve`: preview until Ctrl+C or SIGTERM. The preview has its own folder; `out_dir` is left alone."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         with running_preview(project, host, port, base_url, report=print_outcome) as server:
             print(f"Previewing on {server.url} — save a file to rebuild; press Ctrl+C to stop.", flush=True)
@@ -382,6 +385,10 @@ def serve(project: Project, out_dir: Path | None, base_url: str | None, host: st
         print(f"error: cannot serve on {host}:{port}: {error.strerror}", file=sys.stderr)
         return 2
     return 0
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # stopped as by Ctrl+C: the grader stopped, the preview's folder removed
 
 
 def print_outcome(what: str, outcome: Outcome) -> None:
