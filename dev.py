@@ -4,8 +4,8 @@
     python3 dev.py serve [build.py serve options]   preview the site with live reload
     python3 dev.py test [pytest arguments]          run the whole test suite
 
-Set-up is idempotent and skipped when nothing changed: `.venv` with the project installed, for `serve` only
-what the preview needs (`pip install -e .`), for `test` the test tools too (`pip install -e '.[test]'`),
+Set-up is idempotent and skipped when nothing changed: `.venv` with, for `serve`, only what the preview needs
+(the project's dependencies), for `test` the project itself and its test tools (`pip install -e '.[test]'`),
 each again only when pyproject.toml changes; and for `test` the programs the browser tests drive (Chromium,
 Java, Node.js and npm) and the npm test tools (again only when package-lock.json changes). Set-up is quiet:
 one line says what it does, pip's output goes to .venv/setup.log, whose end is shown if it fails.
@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -32,11 +34,8 @@ NODE_MODULES = ROOT / "node_modules"
 PACKAGE_LOCK = ROOT / "package-lock.json"
 PACKAGE_LOCK_STAMP = NODE_MODULES / ".package-lock.sha256"
 
-# what a command needs installed -> (pip's requirement, what it is for); `test` includes what `serve` needs
-INSTALLS = {
-    "serve": (".", "the preview"),
-    "test": (".[test]", "the tests"),
-}
+PIP_QUIETLY = ["--disable-pip-version-check", "--no-input"]
+PURPOSES = {"serve": "the preview", "test": "the tests"}
 
 # program the tests run -> Debian package that provides it
 SYSTEM_PROGRAMS = {
@@ -119,7 +118,7 @@ def ensure_venv(command: str) -> None:
     """.venv with what `command` needs; one progress line, the rest in the set-up log."""
     if VENV_PYTHON.exists() and is_installed(command):
         return
-    requirement, purpose = INSTALLS[command]
+    purpose = PURPOSES[command]
     started = time.monotonic()
     print(
         f"dev: setting up {purpose} in {VENV.name}/ (first run, or pyproject.toml changed; "
@@ -130,11 +129,19 @@ def ensure_venv(command: str) -> None:
     if not VENV_PYTHON.exists():
         VENV.mkdir(exist_ok=True)  # for the log
         run_quietly([sys.executable, "-m", "venv", VENV])
-    run_quietly(
-        [VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-e", requirement]
-    )
+    run_quietly([VENV_PYTHON, "-m", "pip", "install", *PIP_QUIETLY, *pip_requirements(command)])
     install_stamp(command).write_text(file_hash(PYPROJECT) + "\n")
     print(f" done in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def pip_requirements(command: str) -> list[str]:
+    """What pip installs for a command. The preview needs only the project's dependencies: build.py runs from
+    this folder and finds the engine beside it, and building the project as a package would take a third of
+    the set-up. The tests use the project installed, with its test tools."""
+    if command == "test":
+        return ["-e", ".[test]"]
+    with PYPROJECT.open("rb") as stream:
+        return tomllib.load(stream)["project"]["dependencies"]
 
 
 def _shown(path: Path) -> str:
@@ -184,10 +191,15 @@ def ensure_node_modules() -> None:
 
 
 def hand_over(command: list[str | Path]) -> int:
+    """Run the command as if typed: Ctrl+C reaches it from the terminal and it stops itself (cleaning up);
+    this process only waits, and passes on a SIGTERM."""
+    child = subprocess.Popen(command, cwd=ROOT)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     try:
-        return subprocess.run(command, cwd=ROOT, check=False).returncode
-    except KeyboardInterrupt:  # Ctrl+C reached the command too, which says it stopped
-        return 130
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def serve(arguments: list[str]) -> int:
