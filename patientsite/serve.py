@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import watchfiles
@@ -170,7 +170,7 @@ class Preview:
             return Reply(400, "text/plain; charset=utf-8", b"A file name cannot hold a NUL character.\n")
         file = self._file_for(path)
         if file is not None and file.name == "index.html" and path and not path.endswith(("/", ".html")):
-            return Reply(301, "text/plain; charset=utf-8", b"", location=f"/{path}/")  # relative links need it
+            return Reply(301, "text/plain; charset=utf-8", b"", location=f"/{quote(path)}/")  # relative links need it
         content_type = mimetypes.guess_type(file.name if file else path)[0] or "application/octet-stream"
         is_page = content_type == "text/html" or file is None or file.suffix == ".html"
         with self.lock:  # the generation is read before the page: a page is never older than its stamp
@@ -467,17 +467,18 @@ def running_preview(project: Project, host: str = "127.0.0.1", port: int = 0, ba
     threads = [threading.Thread(target=server.run, name="preview server", daemon=True),
                threading.Thread(target=watch, args=(preview, server, stop, watching, report),
                                 name="preview watcher", daemon=True)]
-    for thread in threads:
-        thread.start()
-    server.started.wait()
-    watching.wait()
     try:
+        for thread in threads:
+            thread.start()
+        server.started.wait()
+        watching.wait()
         yield server
     finally:
         stop.set()
         server.stop()
         for thread in threads:
-            thread.join(timeout=10)
+            if thread.ident is not None:  # started: Ctrl+C may come between the two
+                thread.join(timeout=10)
         _close(grader, folder)
 
 
