@@ -142,7 +142,8 @@ def _start_checks(content: Content, texts: dict[str, PageText], content_key: str
         return lambda: grades
     already = len(problems.items)
     check_links(content, texts, problems)
-    check_glossary_use(content, texts, problems)
+    if not problems.errors:  # a warning that cannot stop the build waits until it can be built: errors come first
+        check_glossary_use(content, texts, problems)
     graded = pages_to_grade(content, texts)
     measured = grade_texts(graded, cache.store("grades"), progress, grader)
 

@@ -144,12 +144,12 @@ class Preview:
 
     def rebuild_topic(self, changed: set[Path]) -> Outcome | None:
         """A head start when every changed file is inside one topic: that topic's pages, made and checked at
-        once. None when only the full build can tell (a translated topic: its translation may break too)."""
+        once; or its problems. None when only the full build can tell, and for a translated topic that has no
+        problems: its translation may have one now, which only the full build finds."""
         if self.build is None:
             return None
         folder = changed_topic(self.project, self.build, changed)
-        if folder is None or _is_translated(self.build.content, folder) or any(
-                not problem.file.startswith(f"content/{folder}/") for problem in self.errors):
+        if folder is None or any(not problem.file.startswith(f"content/{folder}/") for problem in self.errors):
             return None
         started = time.perf_counter()
         try:
@@ -160,6 +160,8 @@ class Preview:
             errors = rebuilt.errors or self._check(rebuilt, folder)
             if errors:
                 return self._show_errors(errors, started)
+            if _is_translated(self.build.content, folder):
+                return None
             return self._show_pages(rebuilt.files, started, complete=False)
         except Exception:  # noqa: BLE001 — the full build that follows has the last word, and reports it
             return None
