@@ -220,6 +220,13 @@ def test(arguments: list[str]) -> int:
 COMMANDS = {"serve": serve, "test": test}
 
 
+def asks_for_help(argv: list[str]) -> bool:
+    """`serve` with -h or --help among its options, or `test --help` (other pytest arguments go to pytest)."""
+    if argv[0] == "serve":
+        return bool({"-h", "--help"} & set(argv[1:]))
+    return argv[1:] == ["--help"]
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] in (["-h"], ["--help"]):
         print(USAGE)
@@ -227,12 +234,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(USAGE, file=sys.stderr)
         return 2
-    if (
-        argv[0] == "serve"
-        and {"-h", "--help"} & set(argv[1:])
-        or argv[0] == "test"
-        and argv[1:] == ["--help"]
-    ):
+    if asks_for_help(argv):
         print(HELP[argv[0]])  # before any set-up: asking how to use it installs nothing
         return 0
     return COMMANDS[argv[0]](argv[1:])
