@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from projects import REPO, make_project, snapshot
+from projects import MINIMAL_CONTENT, REPO, make_project, snapshot
 
 from patientsite import serve
 from patientsite.cache import BuildCache
@@ -151,33 +151,51 @@ def test_the_problems_over_a_page_keep_to_its_csp_and_are_styled(project, previe
     assert tab.console_errors == [], "the problem list broke the page's Content-Security-Policy"
 
 
-def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(project, preview, tab, outcomes,
-                                                                        monkeypatch):
+BROKEN_LINKS = {  # site: (its content, the page, its file, a link in it, the link broken)
+    "test site": (MINIMAL_CONTENT, "anaemia/causes.html", CAUSES, "(faq.yaml)", "(faq.yaml#no-such-place)"),
+    "shipped site, translated": (REPO / "content", "leucopenia/causes.html", "content/leucopenia/causes.md",
+                                 "(numbers.md#duffy)", "(numbers.md#no-such-place)"),
+}
+
+
+@pytest.mark.parametrize("site", BROKEN_LINKS)
+def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(site, tmp_path, outcomes, tab, monkeypatch):
     """No reload shows the broken page as if it were fine, to be replaced by its problems a moment later.
     The full build is held until the page has been loaded again, so that a reload sent before the checks ran
     would be seen, however fast the machine."""
-    served: list[bytes] = []  # causes.html as served after the save
+    content, page_path, file, link, broken = BROKEN_LINKS[site]
+    project = make_project(tmp_path / "project", content)
+    served: list[bytes] = []  # the page as served after the save
     loaded_again = threading.Event()
-    real_page, real_build = preview.preview.page, serve.make_build
-
-    def page(path: str):
-        reply = real_page(path)
-        if path.endswith("causes.html"):
-            served.append(reply.body)
-            loaded_again.set()
-        return reply
+    real_build = serve.make_build
 
     def build_once_the_page_loaded(*args, **kwargs):
         loaded_again.wait(timeout=WAIT_MS / 1000)
         return real_build(*args, **kwargs)
 
-    open_and_connect(tab, preview.url + "anaemia/causes.html")
-    monkeypatch.setattr(preview.preview, "page", page)
-    monkeypatch.setattr(serve, "make_build", build_once_the_page_loaded)
-    edit(project, "[questions](faq.yaml)", "[questions](faq.yaml#no-such-place)")
-    expect(tab.get_by_role("alert")).to_contain_text("'#no-such-place' is not a heading", timeout=WAIT_MS)
-    outcomes.wait_for_full_build()
-    assert served and b'role="alert"' in served[0], "the first reload showed the broken page as if it were fine"
+    with running_preview(Project(project), report=outcomes) as server:
+        real_page = server.preview.page
+
+        def page(path: str):
+            reply = real_page(path)
+            if path.endswith(page_path):
+                served.append(reply.body)
+                loaded_again.set()
+            return reply
+
+        open_and_connect(tab, server.url + page_path)
+        monkeypatch.setattr(server.preview, "page", page)
+        monkeypatch.setattr(serve, "make_build", build_once_the_page_loaded)
+        edit(project, link, broken, file)
+        expect(tab.get_by_role("alert")).to_contain_text("'#no-such-place' is not a heading", timeout=WAIT_MS)
+        outcomes.wait_for_full_build()
+        assert served and b'role="alert"' in served[0], "the first reload showed the broken page as if it were fine"
+
+        monkeypatch.setattr(serve, "make_build", real_build)
+        tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
+        edit(project, broken, link, file)
+        expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
+        assert outcomes.wait_for_full_build().errors == []
 
 
 def test_broken_yaml_anywhere_is_shown_and_the_server_keeps_running(project, preview, tab):
