@@ -45,8 +45,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-preview-") as work:
         project = _copy_of_the_site(Path(work) / "site")
         to_problem, to_fixed, shown_broken = _measure(project, args.saves)
-    print(f"save → problem visible: median {statistics.median(to_problem) * 1000:.0f} ms "
-          f"(min {min(to_problem) * 1000:.0f}, max {max(to_problem) * 1000:.0f}; target ≤ 500 ms)")
+    print(
+        f"save → problem visible: median {statistics.median(to_problem) * 1000:.0f} ms "
+        f"(min {min(to_problem) * 1000:.0f}, max {max(to_problem) * 1000:.0f}; target ≤ 500 ms)"
+    )
     print(f"save → fixed page visible: median {statistics.median(to_fixed) * 1000:.0f} ms")
     print(f"reloads that showed the broken page without its problems: {shown_broken} of {args.saves}")
     return 0
@@ -89,9 +91,11 @@ def _measure(project: Path, saves: int) -> tuple[list[float], list[float], int]:
             source.write_text(text, encoding="utf-8")
             tab.wait_for_function(NO_ALERT, timeout=WAIT_MS, polling="raf")
             to_fixed.append(time.perf_counter() - saved)
-            print(f"round {round_number + 1}: problem shown after {to_problem[-1] * 1000:.0f} ms (found after "
-                  f"{built[0] * 1000 if built else float('nan'):.0f} ms), fixed page after {to_fixed[-1] * 1000:.0f} ms",
-                  flush=True)
+            print(
+                f"round {round_number + 1}: problem shown after {to_problem[-1] * 1000:.0f} ms (found after "
+                f"{built[0] * 1000 if built else float('nan'):.0f} ms), fixed page after {to_fixed[-1] * 1000:.0f} ms",
+                flush=True,
+            )
         browser.close()
     return to_problem, to_fixed, shown_broken
 

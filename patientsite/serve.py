@@ -73,8 +73,13 @@ BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 WATCH_STEP_MS = 10  # how long a burst of file events may take to settle before the rebuild starts
 WATCH_TIMEOUT_MS = 200  # how often the watcher looks up from waiting, to notice it is asked to stop
 
-_preview_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(PREVIEW_FILES), autoescape=True,
-                                        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_preview_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(PREVIEW_FILES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,14 @@ class Reply:
 class Preview:
     """The site as the editor's files are now, in a folder: rebuilt on every change, errors kept for display."""
 
-    def __init__(self, project: Project, folder: Path, base_url: str | None, cache: BuildCache,
-                 grader: Grader | None = None):
+    def __init__(
+        self,
+        project: Project,
+        folder: Path,
+        base_url: str | None,
+        cache: BuildCache,
+        grader: Grader | None = None,
+    ):
         self.project = project
         self.grader = grader  # kept running: each rebuild measures only new words, with the dictionary loaded
         self.folder = folder
@@ -139,8 +150,16 @@ class Preview:
         The full build made the pages in worker processes, which took what they loaded with them."""
         if self.build is not None and self.build.content.topics:
             folder = self.build.content.topics[0].key.partition("/")[0]
-            rebuild_topic(self.project, self.build, folder, self.base_url, self.cache, self.converter,
-                          self.environment, self.documents)
+            rebuild_topic(
+                self.project,
+                self.build,
+                folder,
+                self.base_url,
+                self.cache,
+                self.converter,
+                self.environment,
+                self.documents,
+            )
 
     def rebuild_topic(self, changed: set[Path]) -> Outcome | None:
         """A head start when every changed file is inside one topic: that topic's pages, made and checked at
@@ -149,12 +168,22 @@ class Preview:
         if self.build is None:
             return None
         folder = changed_topic(self.project, self.build, changed)
-        if folder is None or any(not problem.file.startswith(f"content/{folder}/") for problem in self.errors):
+        if folder is None or any(
+            not problem.file.startswith(f"content/{folder}/") for problem in self.errors
+        ):
             return None
         started = time.perf_counter()
         try:
-            rebuilt = rebuild_topic(self.project, self.build, folder, self.base_url, self.cache, self.converter,
-                                    self.environment, self.documents)
+            rebuilt = rebuild_topic(
+                self.project,
+                self.build,
+                folder,
+                self.base_url,
+                self.cache,
+                self.converter,
+                self.environment,
+                self.documents,
+            )
             if rebuilt is None:
                 return None
             errors = rebuilt.errors or self._check(rebuilt, folder)
@@ -172,7 +201,9 @@ class Preview:
             return Reply(400, "text/plain; charset=utf-8", b"A file name cannot hold a NUL character.\n")
         file = self._file_for(path)
         if file is not None and file.name == "index.html" and path and not path.endswith(("/", ".html")):
-            return Reply(301, "text/plain; charset=utf-8", b"", location=f"/{quote(path)}/")  # relative links need it
+            return Reply(
+                301, "text/plain; charset=utf-8", b"", location=f"/{quote(path)}/"
+            )  # relative links need it
         content_type = mimetypes.guess_type(file.name if file else path)[0] or "application/octet-stream"
         is_page = content_type == "text/html" or file is None or file.suffix == ".html"
         with self.lock:  # the generation is read before the page: a page is never older than its stamp
@@ -181,7 +212,9 @@ class Preview:
             return Reply(500, "text/html; charset=utf-8", with_reload_script(error_page(errors), generation))
         if file is None:
             not_found = self.folder / "404.html"
-            body = not_found.read_bytes() if not_found.is_file() else b"<!doctype html><title>Not found</title>"
+            body = (
+                not_found.read_bytes() if not_found.is_file() else b"<!doctype html><title>Not found</title>"
+            )
             return Reply(404, "text/html; charset=utf-8", served_page(body, generation, errors))
         body = file.read_bytes()
         if content_type == "text/html":
@@ -234,7 +267,9 @@ class Preview:
 
 
 def _is_translated(content: Content, folder: str) -> bool:
-    return any(topic.key.split("/")[1:2] == [folder] for edition in content.translations for topic in edition.topics)
+    return any(
+        topic.key.split("/")[1:2] == [folder] for edition in content.translations for topic in edition.topics
+    )
 
 
 def unexpected_problem(error: Exception) -> Problem:
@@ -243,11 +278,19 @@ def unexpected_problem(error: Exception) -> Problem:
     ours = [frame for frame in frames if "patientsite" in Path(frame.filename).parts] or frames or [None]
     frame = ours[-1]
     where = Path(frame.filename) if frame else Path("patientsite")
-    file = "/".join(where.parts[where.parts.index("patientsite"):]) if "patientsite" in where.parts else str(where)
-    return Problem(file, frame.lineno or 1 if frame else 1, "preview",
-                   f"the build stopped on an error in the generator ({type(error).__name__}: {error})",
-                   "this is a fault in patientsite, not in your files: save again to retry, and if it stays, "
-                   "report it with this message")
+    file = (
+        "/".join(where.parts[where.parts.index("patientsite") :])
+        if "patientsite" in where.parts
+        else str(where)
+    )
+    return Problem(
+        file,
+        frame.lineno or 1 if frame else 1,
+        "preview",
+        f"the build stopped on an error in the generator ({type(error).__name__}: {error})",
+        "this is a fault in patientsite, not in your files: save again to retry, and if it stays, "
+        "report it with this message",
+    )
 
 
 def served_page(page: bytes, generation: int, errors: list[Problem]) -> bytes:
@@ -268,8 +311,11 @@ def with_reload_script(page: bytes, generation: int) -> bytes:
 def with_problems(page: bytes, errors: list[Problem]) -> bytes:
     """The last good page with the list of problems at the top of its body, and the list's stylesheet."""
     stylesheet = f'<link rel="stylesheet" href="{PROBLEMS_STYLESHEET}">\n'.encode()
-    problems = _preview_templates.get_template("problems.html").render(
-        problems=errors, count=_count(errors)).encode()
+    problems = (
+        _preview_templates.get_template("problems.html")
+        .render(problems=errors, count=_count(errors))
+        .encode()
+    )
     page = page.replace(HEAD_END, stylesheet + HEAD_END, 1) if HEAD_END in page else stylesheet + page
     found = BODY_START.search(page)
     at = found.end() if found else len(page)
@@ -278,8 +324,11 @@ def with_problems(page: bytes, errors: list[Problem]) -> bytes:
 
 def error_page(errors: list[Problem]) -> bytes:
     """The whole page while there is no good build to show: the problems, as the terminal prints them."""
-    return _preview_templates.get_template("error.html").render(
-        problems=errors, count=_count(errors), stylesheet=PROBLEMS_STYLESHEET).encode()
+    return (
+        _preview_templates.get_template("error.html")
+        .render(problems=errors, count=_count(errors), stylesheet=PROBLEMS_STYLESHEET)
+        .encode()
+    )
 
 
 def _count(errors: list[Problem]) -> str:
@@ -324,12 +373,15 @@ class PreviewServer:
 
     async def _serve(self) -> None:
         hosts = {"hosts": allowed_hosts(self.host, self.port)}
-        application = web.Application([
-            (r"/livereload", _ReloadHandler, {"preview": self.preview, **hosts}),
-            (r"/livereload\.js", _ReloadScriptHandler, hosts),
-            (re.escape(PROBLEMS_STYLESHEET), _ProblemsStylesheetHandler, hosts),
-            (r"/(.*)", _PreviewHandler, {"preview": self.preview, **hosts}),
-        ], log_function=lambda handler: None)
+        application = web.Application(
+            [
+                (r"/livereload", _ReloadHandler, {"preview": self.preview, **hosts}),
+                (r"/livereload\.js", _ReloadScriptHandler, hosts),
+                (re.escape(PROBLEMS_STYLESHEET), _ProblemsStylesheetHandler, hosts),
+                (r"/(.*)", _PreviewHandler, {"preview": self.preview, **hosts}),
+            ],
+            log_function=lambda handler: None,
+        )
         server = HTTPServer(application)
         server.add_sockets(self.sockets)
         self.loop, self.stopping = IOLoop.current(), asyncio.Event()
@@ -424,15 +476,26 @@ def _close_open_pages() -> None:
     LiveReloadHandler.waiters.clear()
 
 
-def watch(preview: Preview, server: PreviewServer, stop: threading.Event, watching: threading.Event,
-          report: Callable[[str, Outcome], None]) -> None:
+def watch(
+    preview: Preview,
+    server: PreviewServer,
+    stop: threading.Event,
+    watching: threading.Event,
+    report: Callable[[str, Outcome], None],
+) -> None:
     """On every save: the topic's pages first (when that applies, checked), then the full build; open pages
     reload after each that changed what is served.
 
     `watching` is set once the folders are watched (the first, empty, batch of changes says so).
     """
-    for changes in watchfiles.watch(*preview.watched_folders(), step=WATCH_STEP_MS, stop_event=stop,
-                                    rust_timeout=WATCH_TIMEOUT_MS, yield_on_timeout=True, raise_interrupt=False):
+    for changes in watchfiles.watch(
+        *preview.watched_folders(),
+        step=WATCH_STEP_MS,
+        stop_event=stop,
+        rust_timeout=WATCH_TIMEOUT_MS,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    ):
         watching.set()
         if not changes:
             continue
@@ -443,15 +506,22 @@ def watch(preview: Preview, server: PreviewServer, stop: threading.Event, watchi
         _after(preview.rebuild_all(), server, report, "rebuilt")
 
 
-def _after(outcome: Outcome, server: PreviewServer, report: Callable[[str, Outcome], None], what: str) -> None:
+def _after(
+    outcome: Outcome, server: PreviewServer, report: Callable[[str, Outcome], None], what: str
+) -> None:
     if outcome.pages_changed:
         server.reload_pages()
     report(what, outcome)
 
 
 @contextmanager
-def running_preview(project: Project, host: str = "127.0.0.1", port: int = 0, base_url: str | None = None,
-                    report: Callable[[str, Outcome], None] | None = None) -> Iterator[PreviewServer]:
+def running_preview(
+    project: Project,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    base_url: str | None = None,
+    report: Callable[[str, Outcome], None] | None = None,
+) -> Iterator[PreviewServer]:
     """A preview built, served and watching in background threads until the block ends; for tests and serve."""
     folder = Path(tempfile.mkdtemp(prefix="patientsite-preview-"))
     grader = None
@@ -466,9 +536,12 @@ def running_preview(project: Project, host: str = "127.0.0.1", port: int = 0, ba
         _close(grader, folder)
         raise
     stop, watching = threading.Event(), threading.Event()
-    threads = [threading.Thread(target=server.run, name="preview server", daemon=True),
-               threading.Thread(target=watch, args=(preview, server, stop, watching, report),
-                                name="preview watcher", daemon=True)]
+    threads = [
+        threading.Thread(target=server.run, name="preview server", daemon=True),
+        threading.Thread(
+            target=watch, args=(preview, server, stop, watching, report), name="preview watcher", daemon=True
+        ),
+    ]
     try:
         for thread in threads:
             thread.start()
@@ -490,8 +563,9 @@ def _close(grader: Grader | None, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def serve(project: Project, out_dir: Path | None, base_url: str | None, host: str, port: int,
-          open_browser: bool) -> int:
+def serve(
+    project: Project, out_dir: Path | None, base_url: str | None, host: str, port: int, open_browser: bool
+) -> int:
     """`build.py serve`: preview until Ctrl+C or SIGTERM. The preview has its own folder; `out_dir` is left alone."""
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
@@ -533,8 +607,11 @@ def print_outcome(what: str, outcome: Outcome) -> None:
             print(problem, file=sys.stderr)
         print("The browser shows these problems; fix the file and save.", file=sys.stderr, flush=True)
     elif outcome.pages_changed or what == "built":
-        print(f"{what}: {outcome.pages_changed} page{'s' if outcome.pages_changed != 1 else ''} changed "
-              f"in {outcome.seconds * 1000:.0f} ms", flush=True)
+        print(
+            f"{what}: {outcome.pages_changed} page{'s' if outcome.pages_changed != 1 else ''} changed "
+            f"in {outcome.seconds * 1000:.0f} ms",
+            flush=True,
+        )
 
 
 def _write_atomically(folder: Path, file: OutputFile) -> None:

@@ -31,7 +31,9 @@ from patientsite.serve import Outcome, PreviewServer, TerminalReport, print_outc
 CAUSES = "content/anaemia/causes.md"
 WAIT_MS = 30_000  # a bound on waiting, not a speed requirement: the machine may be busy with other tests
 CONNECTED = "() => !!(window.LiveReload && window.LiveReload.connector._isSocketConnected())"
-RELOAD_SCRIPT = re.compile(rb'<script src="/livereload\.js\?snipver=\d+"></script>\n')  # stamped with the rebuild
+RELOAD_SCRIPT = re.compile(
+    rb'<script src="/livereload\.js\?snipver=\d+"></script>\n'
+)  # stamped with the rebuild
 
 
 class Outcomes:
@@ -123,12 +125,15 @@ def test_a_template_change_rebuilds_every_page_and_reloads(project, preview, tab
     expect(tab.locator(".banner")).to_have_text("Draft", timeout=WAIT_MS)
 
 
-def test_a_broken_file_shows_its_problems_over_the_last_good_page_until_it_is_fixed(project, preview, tab, outcomes):
+def test_a_broken_file_shows_its_problems_over_the_last_good_page_until_it_is_fixed(
+    project, preview, tab, outcomes
+):
     open_and_connect(tab, preview.url + "anaemia/causes.html")
     edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
     alert = tab.get_by_role("alert")
     expect(alert).to_contain_text(
-        f"{CAUSES}:8: citation: 'no-such-source' is not in the source list — add a source", timeout=WAIT_MS)
+        f"{CAUSES}:8: citation: 'no-such-source' is not in the source list — add a source", timeout=WAIT_MS
+    )
     expect(tab.locator("h1")).to_have_text("Causes")  # the last good page, under the list
     expect(tab.locator("main")).to_contain_text("Not eating enough iron")
     assert any("no-such-source" in problem.message for problem in outcomes.wait_for_full_build().errors)
@@ -153,13 +158,20 @@ def test_the_problems_over_a_page_keep_to_its_csp_and_are_styled(project, previe
 
 BROKEN_LINKS = {  # site: (its content, the page, its file, a link in it, the link broken)
     "test site": (MINIMAL_CONTENT, "anaemia/causes.html", CAUSES, "(faq.yaml)", "(faq.yaml#no-such-place)"),
-    "shipped site, translated": (REPO / "content", "leucopenia/causes.html", "content/leucopenia/causes.md",
-                                 "(numbers.md#duffy)", "(numbers.md#no-such-place)"),
+    "shipped site, translated": (
+        REPO / "content",
+        "leucopenia/causes.html",
+        "content/leucopenia/causes.md",
+        "(numbers.md#duffy)",
+        "(numbers.md#no-such-place)",
+    ),
 }
 
 
 @pytest.mark.parametrize("site", BROKEN_LINKS)
-def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(site, tmp_path, outcomes, tab, monkeypatch):
+def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(
+    site, tmp_path, outcomes, tab, monkeypatch
+):
     """No reload shows the broken page as if it were fine, to be replaced by its problems a moment later.
     The full build is held until the page has been loaded again, so that a reload sent before the checks ran
     would be seen, however fast the machine."""
@@ -189,7 +201,9 @@ def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(site, tm
         edit(project, link, broken, file)
         expect(tab.get_by_role("alert")).to_contain_text("'#no-such-place' is not a heading", timeout=WAIT_MS)
         outcomes.wait_for_full_build()
-        assert served and b'role="alert"' in served[0], "the first reload showed the broken page as if it were fine"
+        assert served and b'role="alert"' in served[0], (
+            "the first reload showed the broken page as if it were fine"
+        )
 
         monkeypatch.setattr(serve, "make_build", real_build)
         tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
@@ -201,7 +215,9 @@ def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(site, tm
 def test_broken_yaml_anywhere_is_shown_and_the_server_keeps_running(project, preview, tab):
     open_and_connect(tab, preview.url + "index.html")
     edit(project, "title: Test guide", "title: [Test guide", "content/site.yaml")
-    expect(tab.get_by_role("alert")).to_contain_text("content/site.yaml:2: YAML: cannot be read", timeout=WAIT_MS)
+    expect(tab.get_by_role("alert")).to_contain_text(
+        "content/site.yaml:2: YAML: cannot be read", timeout=WAIT_MS
+    )
     edit(project, "title: [Test guide", "title: Test guide", "content/site.yaml")
     expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
     expect(tab.locator("h1")).to_have_text("Welcome")
@@ -220,7 +236,8 @@ def test_a_first_build_that_fails_shows_the_problems_as_the_whole_page(project, 
 
 
 def test_an_error_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_is_tried_again(
-        project, preview, tab, outcomes, monkeypatch):
+    project, preview, tab, outcomes, monkeypatch
+):
     real_build = serve.make_build
 
     def failing_build(*args, **kwargs):
@@ -239,7 +256,9 @@ def test_an_error_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_is_tr
     expect(tab.locator("main")).to_contain_text("Blood loss is a common cause")
 
 
-def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back(project, preview, outcomes, tab):
+def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back(
+    project, preview, outcomes, tab
+):
     """The editor fixes the file before the error page's reload script has connected: the fix is not missed."""
     edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
     outcomes.wait_for_full_build()
@@ -274,8 +293,12 @@ def test_livereloads_own_inline_snippet_would_be_refused_by_the_csp(preview, tab
         '+ "/livereload.js?port=" + port;document.head.appendChild(s);})();</script>'
     )
     _, page = fetch(preview.url + "index.html")
-    tab.route(preview.url + "inline.html", lambda route: route.fulfill(
-        content_type="text/html", body=RELOAD_SCRIPT.sub(livereload_snippet.encode(), page)))
+    tab.route(
+        preview.url + "inline.html",
+        lambda route: route.fulfill(
+            content_type="text/html", body=RELOAD_SCRIPT.sub(livereload_snippet.encode(), page)
+        ),
+    )
     tab.goto(preview.url + "inline.html")
     assert any("Content Security Policy" in error for error in tab.console_errors), tab.console_errors
 
@@ -400,20 +423,27 @@ def test_each_problem_is_printed_once_for_a_save(project, capsys):
 def test_problems_are_printed_in_the_terminal_as_file_line_field(capsys):
     problem = Problem("content/anaemia/causes.md", 7, "citation", "'x' is not in the source list", "fix it")
     print_outcome("rebuilt", Outcome(1, [problem], 0.01))
-    assert "content/anaemia/causes.md:7: citation: 'x' is not in the source list — fix it" in capsys.readouterr().err
+    assert (
+        "content/anaemia/causes.md:7: citation: 'x' is not in the source list — fix it"
+        in capsys.readouterr().err
+    )
 
 
 def test_serve_command_listens_where_asked_opens_no_browser_and_stops_on_ctrl_c(project, tmp_path):
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser"
-    browser.write_text(f"#!/bin/sh\necho \"$1\" > {opened}\n")
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
     browser.chmod(0o755)
     port = _free_port()
-    env = {**os.environ, "BROWSER": str(browser),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "BROWSER": str(browser),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     command = [sys.executable, str(project / "build.py"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+    server = subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         lines = []
         for line in server.stdout:
