@@ -24,10 +24,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from patientsite.pipeline import Project
-from patientsite.serve import Outcome, running_preview
+from patientsite.serve import Outcome, Reply, running_preview
 
 PAGE = "leucopenia/causes.html"
 FILE = "content/leucopenia/causes.md"
@@ -74,22 +75,30 @@ def _measure(project: Path, saves: int) -> tuple[list[float], list[float], int]:
     with running_preview(Project(project), report=report) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), headless=True)
         tab = browser.new_page()
-        served: list[bytes] = []
-        tab.on("response", lambda response: response.url.endswith(PAGE) and served.append(response.body()))
+        served: list[bytes] = []  # the page as the preview served it, since the save
+        serve_page = server.preview.page
+
+        def page(path: str) -> Reply:
+            reply = serve_page(path)
+            if path.endswith(PAGE):
+                served.append(reply.body)
+            return reply
+
+        server.preview.page = page
         tab.goto(server.url + PAGE)
         for round_number in range(saves):
-            tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
+            _wait(tab, CONNECTED, "the page's reload script to connect")
             served.clear()
             saved = time.perf_counter()
             source.write_text(text.replace(GOOD, BROKEN, 1), encoding="utf-8")
-            tab.wait_for_function(ALERT, timeout=WAIT_MS, polling="raf")
+            _wait(tab, ALERT, "the problem list after the broken save")
             to_problem.append(time.perf_counter() - saved)
             built = [at - saved for at in shown if at > saved]
             shown_broken += bool(served) and b'role="alert"' not in served[0]
-            tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
+            _wait(tab, CONNECTED, "the page's reload script to connect")
             saved = time.perf_counter()
             source.write_text(text, encoding="utf-8")
-            tab.wait_for_function(NO_ALERT, timeout=WAIT_MS, polling="raf")
+            _wait(tab, NO_ALERT, "the page without the list after the fix")
             to_fixed.append(time.perf_counter() - saved)
             print(
                 f"round {round_number + 1}: problem shown after {to_problem[-1] * 1000:.0f} ms (found after "
@@ -98,6 +107,13 @@ def _measure(project: Path, saves: int) -> tuple[list[float], list[float], int]:
             )
         browser.close()
     return to_problem, to_fixed, shown_broken
+
+
+def _wait(tab, condition: str, what: str) -> None:
+    try:
+        tab.wait_for_function(condition, timeout=WAIT_MS, polling="raf")
+    except PlaywrightTimeout:
+        raise SystemExit(f"gave up waiting {WAIT_MS // 1000} s for {what}") from None
 
 
 if __name__ == "__main__":
