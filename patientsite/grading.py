@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+from . import lifeline  # noqa: F401 — the grader and its workers end with the command
 from .cache import Store, key_of
 from .checks import GradedPage, reading_score
 from .texts import Progress
@@ -32,9 +33,13 @@ class Grader:
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_measure_on_request, args=(theirs, language), name="grader")
-        self.process.start()
-        theirs.close()
         self.lock = threading.Lock()  # one request at a time
+        self.process.start()
+        try:
+            theirs.close()
+        except BaseException:  # Ctrl+C this very moment: no grader is left behind, waited for at exit
+            self.close()
+            raise
 
     @classmethod
     def start(cls, language: str = "en") -> Grader | None:
@@ -62,13 +67,16 @@ class Grader:
         return grades
 
     def close(self) -> None:
-        try:
-            self.connection.send(None)
-        except OSError:
-            pass
-        self.process.join(timeout=10)
+        """Stop the grader: at once when it is busy (a build stopped midway: its grades are not wanted)."""
+        if self.lock.acquire(blocking=False):
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=10)
         if self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()  # it ignores Ctrl+C, and in build.py SIGTERM too: it is stopped from here
+            self.process.join()
         self.connection.close()
 
 

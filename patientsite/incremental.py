@@ -5,8 +5,9 @@ read and validated again on their own, the new topic takes the old one's place i
 its changed texts are converted, and only its pages are rendered: the pages a save inside a topic can
 change (its sections and tools, its index, sources and handout; the home page too when topic.yaml changed).
 
-This is a head start for the preview, not the last word: the full build that follows (cached, so it redoes
-only what changed) checks links and reading grades across the site and settles every page.
+This is a head start for the preview, not the last word: the preview checks the new pages' links and
+reading grades before it shows them, and the full build that follows (cached, so it redoes only what
+changed) settles every page.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .model import Content, Topic
 from .pipeline import Build, Project, read_static_files
 from .problems import Problem, Problems
 from .render import OutputFile, SiteRenderer
-from .texts import convert_texts
+from .texts import PageText, convert_texts
 from .validate import HOME_FILE, SITE_FILE, TOPIC_FILE, validate_content
 
 DocumentMemo = dict[Path, tuple[tuple[int, int, int], Document]]  # file → (size, time of change, inode), document
@@ -33,10 +34,13 @@ DocumentMemo = dict[Path, tuple[tuple[int, int, int], Document]]  # file → (si
 
 @dataclass(frozen=True)
 class TopicRebuild:
-    """The pages of one topic made again, or the problems in its files that stop it."""
+    """The pages of one topic made again, or the problems in its files that stop it; and the content and
+    texts they were made from, for the checks the pages must pass before they are shown."""
 
     files: list[OutputFile]
     errors: list[Problem]
+    content: Content | None = None
+    texts: dict[str, PageText] = dataclasses.field(default_factory=dict)
 
 
 def changed_topic(project: Project, build: Build, changed: set[Path]) -> str | None:
@@ -84,7 +88,7 @@ def rebuild_topic(project: Project, build: Build, folder: str, base_url: str | N
     if _topic_fields(topic) != _topic_fields(old):
         views.append(renderer.home_view())
     try:
-        return TopicRebuild([renderer.render_page(view) for view in views], [])
+        return TopicRebuild([renderer.render_page(view) for view in views], [], content, texts)
     except Exception:  # noqa: BLE001 — a template error is the full build's to report, with its line
         return None
 

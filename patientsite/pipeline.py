@@ -54,11 +54,12 @@ def make_build(project: Project, base_url: str | None = None, cache: BuildCache 
     started = time.perf_counter()
     cache = cache or BuildCache.in_memory()
     problems = Problems()
-    content_key = key_of("content", _display(project.content_dir, project.root),
-                         folder_fingerprint(project.content_dir))
+    content_key = _content_key(project)
     with _grader_for(cache, content_key, grader) as measuring:
         try:
-            content = _load_and_validate(project, problems, cache, content_key)
+            content, as_keyed = _load_and_validate(project, problems, cache, content_key)
+            if not as_keyed:  # a file saved while it was read: keep nothing under a key that is not this content's
+                cache = BuildCache.in_memory()
             check_updated_dates(project.content_dir, project.root, problems)  # against git: never cached
             texts = _convert_texts(project, content, cache, progress)
             finish_checks = _start_checks(content, texts, content_key, cache, problems, progress, measuring)
@@ -84,8 +85,14 @@ def build_site(project: Project, out_dir: Path, base_url: str | None = None, cac
     return report
 
 
-def _load_and_validate(project: Project, problems: Problems, cache: BuildCache, key: str) -> Content:
-    """The content model; `key`, a hash of the content folder, finds the model unchanged content made."""
+def _content_key(project: Project) -> str:
+    return key_of("content", _display(project.content_dir, project.root), folder_fingerprint(project.content_dir))
+
+
+def _load_and_validate(project: Project, problems: Problems, cache: BuildCache, key: str) -> tuple[Content, bool]:
+    """The content model; `key`, a hash of the content folder, finds the model unchanged content made. And
+    whether the model is that key's: not when a file was saved while the files were read (then it is not kept:
+    kept under the key, it would stand for content it was not made from)."""
     from .validate import validate_content
 
     if not project.content_dir.is_dir():
@@ -96,13 +103,15 @@ def _load_and_validate(project: Project, problems: Problems, cache: BuildCache, 
     if stored is not None:
         content, found = stored
         problems.items.extend(found)
-        return content
+        return content, True
     loaded = load_content(project.content_dir, project.root, problems)
     content = validate_content(loaded, _display(project.content_dir, project.root), problems)
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
+    if _content_key(project) != key:
+        return content, False
     cache.store("content").put(key, (content, list(problems.items)))
-    return content
+    return content, True
 
 
 @contextmanager
@@ -144,7 +153,8 @@ def _start_checks(content: Content, texts: dict[str, PageText], content_key: str
         return lambda: grades
     already = len(problems.items)
     check_links(content, texts, problems)
-    check_glossary_use(content, texts, problems)
+    if not problems.errors:  # a warning that cannot stop the build waits until it can be built: errors come first
+        check_glossary_use(content, texts, problems)
     graded = pages_to_grade(content, texts)
     measured = grade_texts(graded, cache.store("grades"), progress, grader)
 

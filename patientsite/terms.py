@@ -20,6 +20,7 @@ never in the cached conversion of a fragment, which several pages share.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -82,6 +83,13 @@ def term_forms(term: Term) -> list[str]:
 
 
 def forms_pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    """Any of the forms as whole words (see _forms_pattern); made once for the same forms: in the preview every
+    rebuild looks for the glossary's terms again, and making the pattern is most of that cost."""
+    return _forms_pattern(tuple(forms))
+
+
+@functools.lru_cache(maxsize=32)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
     """Any of the forms as whole words, in any case, also with a plural -s or -es; the longest form first, so
     "bone marrow test" is found before "bone marrow". An abbreviation in capitals (CBC, ER, IV) matches only
     in capitals: "er" and "iv" are other words.

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from . import lifeline  # noqa: F401 — forked workers end with the command
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 

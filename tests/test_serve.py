@@ -3,6 +3,7 @@ the browser and the terminal, until it is fixed; the preview serves the built pa
 
 from __future__ import annotations
 
+import http.server
 import os
 import queue
 import re
@@ -10,24 +11,29 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from projects import REPO, make_project, snapshot
+from projects import MINIMAL_CONTENT, REPO, make_project, snapshot
 
+from patientsite import serve
 from patientsite.cache import BuildCache
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import Problem
-from patientsite.serve import Outcome, PreviewServer, print_outcome, running_preview
+from patientsite.serve import Outcome, PreviewServer, TerminalReport, print_outcome, running_preview
 
 CAUSES = "content/anaemia/causes.md"
 WAIT_MS = 30_000  # a bound on waiting, not a speed requirement: the machine may be busy with other tests
 CONNECTED = "() => !!(window.LiveReload && window.LiveReload.connector._isSocketConnected())"
-RELOAD_SCRIPT = re.compile(rb'<script src="/livereload\.js\?snipver=\d+"></script>\n')  # stamped with the rebuild
+RELOAD_SCRIPT = re.compile(
+    rb'<script src="/livereload\.js\?snipver=\d+"></script>\n'
+)  # stamped with the rebuild
 
 
 class Outcomes:
@@ -84,7 +90,20 @@ def open_and_connect(tab: Page, url: str) -> None:
     tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
 
 
-def fetch(url: str) -> tuple[int, bytes]:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _status_and_headers(opener, request) -> tuple[int, dict]:
+    try:
+        with opener.open(request) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def fetch(url: str | urllib.request.Request) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url) as response:
             return response.status, response.read()
@@ -106,45 +125,156 @@ def test_a_template_change_rebuilds_every_page_and_reloads(project, preview, tab
     expect(tab.locator(".banner")).to_have_text("Draft", timeout=WAIT_MS)
 
 
-def test_a_broken_file_shows_file_and_line_in_the_browser_and_the_page_comes_back_when_fixed(
-        project, preview, tab, outcomes):
+def test_a_broken_file_shows_its_problems_over_the_last_good_page_until_it_is_fixed(
+    project, preview, tab, outcomes
+):
     open_and_connect(tab, preview.url + "anaemia/causes.html")
     edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
-    expect(tab.locator("h1")).to_contain_text("cannot be built", timeout=WAIT_MS)
-    expect(tab.locator(".problems")).to_contain_text(
-        f"{CAUSES}:8: citation: 'no-such-source' is not in the source list — add a source")
+    alert = tab.get_by_role("alert")
+    expect(alert).to_contain_text(
+        f"{CAUSES}:8: citation: 'no-such-source' is not in the source list — add a source", timeout=WAIT_MS
+    )
+    expect(tab.locator("h1")).to_have_text("Causes")  # the last good page, under the list
+    expect(tab.locator("main")).to_contain_text("Not eating enough iron")
     assert any("no-such-source" in problem.message for problem in outcomes.wait_for_full_build().errors)
 
-    tab.wait_for_function(CONNECTED, timeout=WAIT_MS)  # the error page reloads by itself too
+    tab.wait_for_function(CONNECTED, timeout=WAIT_MS)  # the page with the list reloads by itself too
     edit(project, "[@no-such-source]", "[@medlineplus-anemia]")
-    expect(tab.locator("h1")).to_have_text("Causes", timeout=WAIT_MS)
+    expect(alert).to_have_count(0, timeout=WAIT_MS)
+    expect(tab.locator("h1")).to_have_text("Causes")
     assert outcomes.wait_for_full_build().errors == []
+    assert tab.console_errors == []
+
+
+def test_the_problems_over_a_page_keep_to_its_csp_and_are_styled(project, preview, tab, outcomes):
+    edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
+    outcomes.wait_for_full_build()
+    tab.goto(preview.url + "anaemia/faq.html")
+    alert = tab.get_by_role("alert")
+    expect(alert).to_contain_text("no-such-source")
+    assert alert.evaluate("element => getComputedStyle(element).position") == "sticky"
+    assert tab.console_errors == [], "the problem list broke the page's Content-Security-Policy"
+
+
+BROKEN_LINKS = {  # site: (its content, the page, its file, a link in it, the link broken)
+    "test site": (MINIMAL_CONTENT, "anaemia/causes.html", CAUSES, "(faq.yaml)", "(faq.yaml#no-such-place)"),
+    "shipped site, translated": (
+        REPO / "content",
+        "leucopenia/causes.html",
+        "content/leucopenia/causes.md",
+        "(numbers.md#duffy)",
+        "(numbers.md#no-such-place)",
+    ),
+}
+
+
+@pytest.mark.parametrize("site", BROKEN_LINKS)
+def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(
+    site, tmp_path, outcomes, tab, monkeypatch
+):
+    """No reload shows the broken page as if it were fine, to be replaced by its problems a moment later.
+    The full build is held until the page has been loaded again, so that a reload sent before the checks ran
+    would be seen, however fast the machine."""
+    content, page_path, file, link, broken = BROKEN_LINKS[site]
+    project = make_project(tmp_path / "project", content)
+    served: list[bytes] = []  # the page as served after the save
+    loaded_again = threading.Event()
+    real_build = serve.make_build
+
+    def build_once_the_page_loaded(*args, **kwargs):
+        loaded_again.wait(timeout=WAIT_MS / 1000)
+        return real_build(*args, **kwargs)
+
+    with running_preview(Project(project), report=outcomes) as server:
+        real_page = server.preview.page
+
+        def page(path: str):
+            reply = real_page(path)
+            if path.endswith(page_path):
+                served.append(reply.body)
+                loaded_again.set()
+            return reply
+
+        open_and_connect(tab, server.url + page_path)
+        monkeypatch.setattr(server.preview, "page", page)
+        monkeypatch.setattr(serve, "make_build", build_once_the_page_loaded)
+        edit(project, link, broken, file)
+        expect(tab.get_by_role("alert")).to_contain_text("'#no-such-place' is not a heading", timeout=WAIT_MS)
+        outcomes.wait_for_full_build()
+        assert served and b'role="alert"' in served[0], (
+            "the first reload showed the broken page as if it were fine"
+        )
+
+        monkeypatch.setattr(serve, "make_build", real_build)
+        tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
+        edit(project, broken, link, file)
+        expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
+        assert outcomes.wait_for_full_build().errors == []
 
 
 def test_broken_yaml_anywhere_is_shown_and_the_server_keeps_running(project, preview, tab):
     open_and_connect(tab, preview.url + "index.html")
     edit(project, "title: Test guide", "title: [Test guide", "content/site.yaml")
-    expect(tab.locator(".problems")).to_contain_text("content/site.yaml:2: YAML: cannot be read", timeout=WAIT_MS)
+    expect(tab.get_by_role("alert")).to_contain_text(
+        "content/site.yaml:2: YAML: cannot be read", timeout=WAIT_MS
+    )
     edit(project, "title: [Test guide", "title: Test guide", "content/site.yaml")
-    expect(tab.locator("h1")).to_have_text("Welcome", timeout=WAIT_MS)
+    expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
+    expect(tab.locator("h1")).to_have_text("Welcome")
 
 
-def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back(project, preview, outcomes, tab):
+def test_a_first_build_that_fails_shows_the_problems_as_the_whole_page(project, outcomes, tab):
+    edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
+    with running_preview(Project(project), report=outcomes) as server:
+        open_and_connect(tab, server.url + "anaemia/causes.html")
+        expect(tab.locator("h1")).to_contain_text("cannot be built: 1 problem to fix")
+        expect(tab.locator("main")).to_contain_text(f"{CAUSES}:8: citation: 'no-such-source'")
+        assert tab.locator("main").evaluate("element => getComputedStyle(element).maxWidth") != "none"
+        assert not any("Content Security Policy" in error for error in tab.console_errors), tab.console_errors
+        edit(project, "[@no-such-source]", "[@medlineplus-anemia]")
+        expect(tab.locator("h1")).to_have_text("Causes", timeout=WAIT_MS)
+
+
+def test_an_error_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_is_tried_again(
+    project, preview, tab, outcomes, monkeypatch
+):
+    real_build = serve.make_build
+
+    def failing_build(*args, **kwargs):
+        if "Bleeding" in (project / CAUSES).read_text(encoding="utf-8"):
+            raise RuntimeError("a bug")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(serve, "make_build", failing_build)
+    open_and_connect(tab, preview.url + "anaemia/causes.html")
+    edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
+    expect(tab.get_by_role("alert")).to_contain_text("RuntimeError: a bug", timeout=WAIT_MS)
+    assert outcomes.wait_for_full_build().errors[0].field == "preview"
+    tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
+    edit(project, "Bleeding is a common cause", "Blood loss is a common cause")
+    expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
+    expect(tab.locator("main")).to_contain_text("Blood loss is a common cause")
+
+
+def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back(
+    project, preview, outcomes, tab
+):
     """The editor fixes the file before the error page's reload script has connected: the fix is not missed."""
     edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
     outcomes.wait_for_full_build()
-    held = []  # the error page's request for its reload script, held until the fix is built
+    held = []  # the page's request for its reload script, held until the fix is built
     tab.route("**/livereload.js*", lambda route: held.append(route), times=1)
     tab.goto(preview.url + "anaemia/causes.html", wait_until="commit")
     for _ in range(WAIT_MS // 20):
         if held:
             break
         tab.wait_for_timeout(20)
-    assert held, "the error page never asked for its reload script"
+    assert held, "the page never asked for its reload script"
     edit(project, "[@no-such-source]", "[@medlineplus-anemia]")
     assert outcomes.wait_for_full_build().errors == []
     held[0].continue_()
-    expect(tab.locator("h1")).to_have_text("Causes", timeout=WAIT_MS)
+    expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
+    expect(tab.locator("h1")).to_have_text("Causes")
 
 
 def test_the_reload_script_and_its_websocket_work_under_the_pages_csp(preview, tab):
@@ -163,8 +293,12 @@ def test_livereloads_own_inline_snippet_would_be_refused_by_the_csp(preview, tab
         '+ "/livereload.js?port=" + port;document.head.appendChild(s);})();</script>'
     )
     _, page = fetch(preview.url + "index.html")
-    tab.route(preview.url + "inline.html", lambda route: route.fulfill(
-        content_type="text/html", body=RELOAD_SCRIPT.sub(livereload_snippet.encode(), page)))
+    tab.route(
+        preview.url + "inline.html",
+        lambda route: route.fulfill(
+            content_type="text/html", body=RELOAD_SCRIPT.sub(livereload_snippet.encode(), page)
+        ),
+    )
     tab.goto(preview.url + "inline.html")
     assert any("Content Security Policy" in error for error in tab.console_errors), tab.console_errors
 
@@ -208,23 +342,108 @@ def test_a_missing_page_is_the_sites_404_and_nothing_outside_the_site_is_served(
     assert fetch(preview.url + "%2e%2e/%2e%2e/etc/passwd")[0] == 404
 
 
+def test_a_path_with_a_nul_is_refused_and_a_folder_without_its_slash_is_redirected(preview):
+    assert fetch(preview.url + "etc/passwd%00.html")[0] == 400
+    request = urllib.request.Request(preview.url + "anaemia", method="GET")
+    opener = urllib.request.build_opener(_NoRedirect)
+    status, headers = _status_and_headers(opener, request)
+    assert status == 301 and headers["Location"] == "/anaemia/"
+    status, body = fetch(preview.url + "anaemia")  # followed: the topic's page, whose relative links work
+    assert status == 200 and b"<h1>Anaemia</h1>" in body
+
+
+def test_a_request_for_another_host_is_refused(preview):
+    for host in ("evil.example", f"evil.example:{preview.port}", "127.0.0.1:1"):
+        request = urllib.request.Request(preview.url + "anaemia/causes.html", headers={"Host": host})
+        assert fetch(request)[0] == 403, host
+        request = urllib.request.Request(preview.url + "livereload.js", headers={"Host": host})
+        assert fetch(request)[0] == 403, host
+    for host in (f"127.0.0.1:{preview.port}", f"localhost:{preview.port}"):
+        request = urllib.request.Request(preview.url + "anaemia/causes.html", headers={"Host": host})
+        assert fetch(request)[0] == 200, host
+
+
+OPEN_SOCKET = """url => new Promise(done => {
+    const socket = new WebSocket(url);
+    socket.onopen = () => { socket.close(); done("open"); };
+    socket.onerror = () => done("refused");
+})"""
+
+
+def test_a_page_of_another_site_cannot_open_the_reload_websocket(preview, tab):
+    socket = f"ws://127.0.0.1:{preview.port}/livereload"
+    with _other_site() as other:
+        tab.goto(other)
+        assert tab.evaluate(OPEN_SOCKET, socket) == "refused"
+    tab.goto(preview.url + "index.html")
+    assert tab.evaluate(OPEN_SOCKET, socket) == "open"  # the same request from the preview's own page
+
+
+@contextmanager
+def _other_site() -> Iterator[str]:
+    """Another site on this machine: another origin (another port), as a page on the web would be."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<!doctype html><title>Another site</title><p>Another site")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_each_problem_is_printed_once_for_a_save(project, capsys):
+    outcomes = Outcomes()
+    terminal = TerminalReport()
+
+    def report(what: str, outcome: Outcome) -> None:
+        terminal(what, outcome)
+        outcomes(what, outcome)
+
+    with running_preview(Project(project), report=report):
+        edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
+        outcomes.wait_for_full_build()
+        edit(project, "[@no-such-source]", "[@no-such-source] ")  # saved again, the same mistake in it
+        outcomes.wait_for_full_build()
+    assert capsys.readouterr().err.count("'no-such-source' is not in the source list") == 1
+
+
 def test_problems_are_printed_in_the_terminal_as_file_line_field(capsys):
     problem = Problem("content/anaemia/causes.md", 7, "citation", "'x' is not in the source list", "fix it")
     print_outcome("rebuilt", Outcome(1, [problem], 0.01))
-    assert "content/anaemia/causes.md:7: citation: 'x' is not in the source list — fix it" in capsys.readouterr().err
+    assert (
+        "content/anaemia/causes.md:7: citation: 'x' is not in the source list — fix it"
+        in capsys.readouterr().err
+    )
 
 
 def test_serve_command_listens_where_asked_opens_no_browser_and_stops_on_ctrl_c(project, tmp_path):
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser"
-    browser.write_text(f"#!/bin/sh\necho \"$1\" > {opened}\n")
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
     browser.chmod(0o755)
     port = _free_port()
-    env = {**os.environ, "BROWSER": str(browser),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "BROWSER": str(browser),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     command = [sys.executable, str(project / "build.py"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+    server = subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         lines = []
         for line in server.stdout:
