@@ -30,7 +30,7 @@ def output_path(key: str) -> str:
 
 
 def topic_page_path(topic_slug: str, name: str) -> str:
-    """A page the build makes for a topic from its other files: 'sources' or 'handout'."""
+    """A page the build makes for a topic from its other files: 'sources', 'handout' or 'leaflet'."""
     return f"{topic_slug}/{name}.html"
 
 

@@ -33,6 +33,7 @@ from .workers import map_in_order
 _QUOTE = {'"': "&quot;"}
 SOURCES_PAGE = "sources"
 HANDOUT_PAGE = "handout"
+LEAFLET_PAGE = "leaflet"
 NO_HTML = Markup("")
 ICON = "icon.svg"
 NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
@@ -136,6 +137,10 @@ class PageView:
     text_language: str = ""  # the language of its own words: the original's, on a page not translated yet
     translation_of: date | None = None  # a translated page: the date of the original's version it translates
     original_updated: date | None = None  # a translation out of date: when its original was updated since
+    # A Markdown section or a leaflet: a "Print this page" button (shown by print.js). The FAQ and the glossary
+    # have none: they are long, the leaflet and the handout are there to print, and a first visit to them
+    # would no longer fit in the first round trip (test_budget.py).
+    print_button: bool = False
 
     @property
     def untranslated(self) -> bool:
@@ -235,6 +240,7 @@ class SiteRenderer:
             yield view
         yield self.sources_view(topic)
         yield self.handout_view(topic)
+        yield self.leaflet_view(topic)
 
     def topic_view(self, topic: Topic) -> PageView:
         text = self.texts[topic.key]
@@ -301,6 +307,39 @@ class SiteRenderer:
             other_names=topic.other_names, **languages,
         )
 
+    def leaflet_view(self, topic: Topic) -> PageView:
+        """The topic's key facts, to print on two sheets at most: its emergency box first, what it is, the
+        checker's scales, each section's key points (a page that opens with the emergency box first: its
+        advice belongs on the first sheet), the checker's questions, and where to read more."""
+        path = topic_page_path(topic.slug, LEAFLET_PAGE)
+        topic_text = self.texts[topic.key]
+        with_points = sorted((p for p in topic.sections if self.texts[p.key].key_points),
+                             key=lambda page: not page.urgent_box)
+        fragments = list(topic_text.fragments())
+        for page in with_points:
+            fragments.extend(self.texts[page.key].key_points)
+        numbering = _Numbering(_cited_order(fragments), _sources_by_id((topic,)))
+        place = self._placer(path, numbering, topic)
+        parts = tuple(Part(page.slug, page.title, NO_HTML, Markup("<ul>\n{}\n</ul>").format(Markup("\n").join(
+            Markup("<li>{}</li>").format(place(point)) for point in self.texts[page.key].key_points)), ())
+            for page in with_points)
+        languages = self._languages_of(topic)
+        words = self.words[languages["text_language"]]
+        checker = next((tool for tool in topic.tools if tool.kind == "checker"), None)
+        guide = self.paths[topic.key]  # on paper, the published address; offline, the guide beside it
+        address = absolute_url(self.base_url, guide).removesuffix("index.html") if self.base_url else ""
+        read_more = Link(address, address) if address else Link(topic.title, relative_url(path, guide))
+        return PageView(
+            path=path, template="leaflet.html", title=words.text("leaflet_title", topic=topic.title),
+            description=words.text("leaflet_description", topic=topic.title.lower()),
+            updated=max([topic.updated] + [p.updated for p in topic.sections + topic.tools]),
+            urgent_boxes=self._urgent_boxes((topic,), path, numbering), summary_html=place(topic_text.summary),
+            key_points_html=tuple(place(point) for point in topic_text.key_points), parts=parts,
+            sources=numbering.sources(), review=topic.review, topic=topic, page=checker, links=(read_more,),
+            print_button=True,
+            breadcrumbs=self._crumbs(topic), **languages,
+        )
+
     def _handout_part(self, page: Page, path: str, numbering: _Numbering, topic: Topic,
                       handout_language: str) -> Part:
         text = self.texts[page.key]
@@ -346,7 +385,9 @@ class SiteRenderer:
             updated=page.updated, urgent_boxes=self._urgent_boxes(boxed, path, numbering),
             summary_html=place(text.summary), key_points_html=tuple(place(point) for point in text.key_points),
             body_html=place(text.body) if text.body else Markup(""), entries=entries,
-            sources=numbering.sources(), review=page.review, topic=topic, page=page, **self._languages_of(page),
+            sources=numbering.sources(), review=page.review, topic=topic, page=page,
+            print_button=topic is not None and page in topic.sections and page.kind == "section",
+            **self._languages_of(page),
         )
 
     def _boxed_topics(self, page: Page, topic: Topic | None) -> tuple[Topic, ...]:
@@ -508,8 +549,8 @@ class SiteRenderer:
     def _explained(self, view: PageView) -> PageView:
         """The view with the first use of each glossary term on it explained, in reading order; the handout is
         one page. A glossary, or the handout's glossary part, explains nothing: it is the explanation."""
-        if view.page is not None and view.page.kind == "glossary":
-            return view
+        if (view.page is not None and view.page.kind == "glossary") or view.template == "leaflet.html":
+            return view  # a leaflet keeps to two printed pages: its words are explained in the guide
         glossary = self._glossary_for(view)
         sections = view.topic.sections if view.topic else ()
         glossary_parts = {page.slug for page in sections if page.kind == "glossary"}

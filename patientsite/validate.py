@@ -45,7 +45,7 @@ from .translations import (
 
 HOME_FILE = "index.md"
 TOPIC_FILE = "topic.yaml"
-GENERATED_SLUGS = {"index", "sources", "handout"}
+GENERATED_SLUGS = {"index", "sources", "handout", "leaflet"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 TABLE_HINT = ("a table needs a blank line above it, its first row, straight under that a separator row with one "
               "--- for each column (| --- | --- | for two), then its rows; or write the text without |")

@@ -30,7 +30,7 @@ def test_build_prints_one_summary_line(built):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     # The one warning: the glossary's 'Haemoglobin' is used on no page.
-    assert re.fullmatch(r"9 pages, 1 warning, \d+\.\d\d s — written to site/", lines[0]), lines[0]
+    assert re.fullmatch(r"10 pages, 1 warning, \d+\.\d\d s — written to site/", lines[0]), lines[0]
 
 
 def test_every_page_and_hosting_file_is_written(built):
@@ -166,7 +166,7 @@ def test_base_url_adds_canonical_links_sitemap_and_absolute_404_links(tmp_path):
     assert '<link rel="canonical" href="https://example.org/repo/anaemia/causes.html">' in (
         site / "anaemia/causes.html").read_text()
     sitemap = (site / "sitemap.xml").read_text()
-    assert sitemap.count("<url>") == 8
+    assert sitemap.count("<url>") == 9
     assert "<loc>https://example.org/repo/</loc>" in sitemap
     assert "Sitemap: https://example.org/repo/sitemap.xml" in (site / "robots.txt").read_text()
     not_found = (site / "404.html").read_text()
