@@ -28,7 +28,7 @@ WORDS_PER_WORKER = 100  # pages whose words are worth a worker of their own (abo
 
 
 def all_pages(content: Content) -> Iterator[Page]:
-    yield content.home
+    yield from content.site_pages
     for topic in content.topics:
         yield from topic.sections
         yield from topic.tools

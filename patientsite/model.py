@@ -28,6 +28,20 @@ class Review:
     def is_reviewed(self) -> bool:
         return bool(self.reviewed_by and self.reviewed_on)
 
+    def due(self, updated: date, years: int) -> date:
+        """When the next review is due: as planned; else `years` after the last review, or after the last
+        update of a page no clinician has reviewed."""
+        if self.is_reviewed and self.next_review:
+            return self.next_review
+        return years_after(self.reviewed_on if self.is_reviewed else updated, years)
+
+
+def years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -99,7 +113,7 @@ class Page:
 
     key: str  # path relative to content/, e.g. 'leucopenia/causes.md'
     file: str  # path shown to editors, e.g. 'content/leucopenia/causes.md'
-    kind: str  # 'home', 'section', 'faq', 'glossary' or 'checker'
+    kind: str  # 'home', 'page' (another page of the whole site, as about.md), 'section', 'faq', 'glossary', 'checker'
     slug: str
     title: str
     summary: str
@@ -152,6 +166,12 @@ class Content:
     home: Page
     topics: tuple[Topic, ...]
     translations: tuple[Content, ...] = ()
+    pages: tuple[Page, ...] = ()  # the site's other pages of its own, outside any topic: about.md
+
+    @property
+    def site_pages(self) -> tuple[Page, ...]:
+        """The pages of the whole site, outside any topic: the home page first."""
+        return (self.home, *self.pages)
 
     @property
     def editions(self) -> tuple[Content, ...]:

@@ -24,7 +24,16 @@ from . import checker
 from .a_z import Letter, a_z_entries, letters, search_index
 from .convert import ID_ATTRIBUTE, Fragment, place_fragment
 from .model import Content, Page, Review, Source, Topic
-from .paths import A_Z_PAGE, A_Z_PATH, absolute_url, asset_path, output_path, relative_url, topic_page_path
+from .paths import (
+    A_Z_PAGE,
+    A_Z_PATH,
+    ABOUT_PAGE,
+    absolute_url,
+    asset_path,
+    output_path,
+    relative_url,
+    topic_page_path,
+)
 from .strings import Words
 from .terms import Explanation, explain_terms, glossaries
 from .texts import PageText, disclaimer_key
@@ -197,8 +206,8 @@ class SiteRenderer:
 
     def _parts(self, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
         """The pages of one language in parts that render apart (on every core), in the order of the site:
-        the home page, each topic's pages, the A to Z page."""
-        return [lambda: [self.home_view(edition)],
+        the home page and the site's other pages, each topic's pages, the A to Z page."""
+        return [lambda: [self.home_view(edition), *map(self.site_page_view, edition.pages)],
                 *(functools.partial(self.topic_views, topic) for topic in edition.topics),
                 lambda: [self.a_z_view(edition)]]
 
@@ -221,6 +230,13 @@ class SiteRenderer:
         view = self._page_view(edition.home, "page.html", None)
         view.links = tuple(Link(words.text("draft", title=t.title) if t.draft else t.title, self.paths[t.key])
                            for t in edition.topics)
+        return view
+
+    def site_page_view(self, page: Page) -> PageView:
+        """A page of the whole site outside any topic, such as About this site."""
+        view = self._page_view(page, "page.html", None)
+        home = self._edition_of(page.key).home
+        view.breadcrumbs = (Link(self._words_of(page.key).text("home"), self.paths[home.key]),)
         return view
 
     def topic_views(self, topic: Topic) -> Iterator[PageView]:
@@ -263,7 +279,7 @@ class SiteRenderer:
         edition = edition or self.content
         language, words = edition.site.language, self.words[edition.site.language]
         path = self.paths[posixpath.join(edition.site.folder, A_Z_PAGE)]
-        pages = [edition.home] + [p for t in edition.topics for p in (t, *t.sections, *t.tools)]
+        pages = [*edition.site_pages] + [p for t in edition.topics for p in (t, *t.sections, *t.tools)]
         return PageView(
             path=path, template="a-z.html", title=words.text("a_z_title"),
             description=words.text("a_z_description"),
@@ -473,6 +489,9 @@ class SiteRenderer:
             "page": view.page,
             "topic": view.topic,
             "home": edition.home,
+            "about_href": link(self.paths[about]) if (about := posixpath.join(site.folder, ABOUT_PAGE)) in self.paths
+            else None,
+            "review_due": view.review.due(view.updated, site.review_interval_years),
             "navigation": navigation,
             "url": lambda key: link(self.paths[key]),
             "href": link,
@@ -552,6 +571,7 @@ class SiteRenderer:
         if (view.page is not None and view.page.kind == "glossary") or view.template == "leaflet.html":
             return view  # a leaflet keeps to two printed pages: its words are explained in the guide
         glossary = self._glossary_for(view)
+        close_label = self.words[view.text_language or self.content.site.language].text("close")
         sections = view.topic.sections if view.topic else ()
         glossary_parts = {page.slug for page in sections if page.kind == "glossary"}
         explained: set[str] = set()
@@ -564,7 +584,7 @@ class SiteRenderer:
             return next((f"#{anchor}" for anchor in anchors if anchor in entries_here), None)
 
         def explain(html: Markup) -> Markup:
-            return Markup(explain_terms(html, glossary, explained, entry_link))
+            return Markup(explain_terms(html, glossary, explained, entry_link, close_label))
 
         def explain_entries(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
             return tuple(replace(entry, html=explain(entry.html)) for entry in entries)
@@ -656,7 +676,8 @@ def _page_paths(content: Content) -> dict[str, str]:
     paths = {}
     for edition in content.editions:
         folder = edition.site.folder
-        paths[edition.home.key] = output_path(edition.home.key)
+        for page in edition.site_pages:
+            paths[page.key] = output_path(page.key)
         paths[posixpath.join(folder, A_Z_PAGE)] = posixpath.join(folder, A_Z_PATH)
         for topic in edition.topics:
             paths[topic.key] = output_path(topic.key)
@@ -669,7 +690,8 @@ def _untranslated_paths(content: Content) -> frozenset[str]:
     """Where the pages not translated yet are: the original's words, published in a translation."""
     paths = set()
     for edition in content.translations:
-        items = [edition.home] + [item for topic in edition.topics for item in (topic, *topic.sections, *topic.tools)]
+        items = [*edition.site_pages] + [item for topic in edition.topics
+                                         for item in (topic, *topic.sections, *topic.tools)]
         paths.update(output_path(item.key) for item in items if item.untranslated)
         paths.update(topic_page_path(topic.slug, name) for topic in edition.topics if topic.untranslated
                      for name in (SOURCES_PAGE, HANDOUT_PAGE))
@@ -688,7 +710,7 @@ def page_anchors(page: Page, text: PageText) -> set[str]:
 
 def _anchors_by_key(content: Content, texts: dict[str, PageText]) -> dict[str, set[str]]:
     pages = [page for edition in content.editions
-             for page in (edition.home, *(p for topic in edition.topics for p in topic.sections + topic.tools))]
+             for page in (*edition.site_pages, *(p for topic in edition.topics for p in topic.sections + topic.tools))]
     return {page.key: page_anchors(page, texts[page.key]) for page in pages}
 
 

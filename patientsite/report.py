@@ -111,11 +111,8 @@ def _language(edition: Content, texts: dict[str, PageText], grades: dict[str, fl
 
 
 def review_due(review: Review, updated: date, years: int) -> date:
-    """When the next review is due: as planned; else `years` after the last review, or after the last update
-    of a page no clinician has reviewed."""
-    if review.is_reviewed and review.next_review:
-        return review.next_review
-    return _years_after(review.reviewed_on if review.is_reviewed else updated, years)
+    """When the next review is due (Review.due): the pages show the same date."""
+    return review.due(updated, years)
 
 
 # --- rows ----------------------------------------------------------------------------------------------------
@@ -123,7 +120,7 @@ def review_due(review: Review, updated: date, years: int) -> date:
 
 def _pages_and_topics(content: Content) -> Iterator[Page | Topic]:
     """Every page made from a content file, in the order of the site: home, then each topic and its pages."""
-    yield content.home
+    yield from content.site_pages
     for topic in content.topics:
         yield topic
         yield from topic.sections + topic.tools
@@ -155,13 +152,6 @@ def _words(item: Page | Topic, text: PageText) -> str:
 def _cited(item: Page | Topic, text: PageText) -> set[str]:
     named = item.source_ids if isinstance(item, Page) else ()
     return {source_id for fragment in text.fragments() for source_id in fragment.cited} | set(named)
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February, in a year that has none
-        return day.replace(year=day.year + years, day=28)
 
 
 # --- findings ------------------------------------------------------------------------------------------------

@@ -5,12 +5,15 @@ of each term — any case, a plural -s or -es, or one of its `also` forms; never
 code, a citation or a box's title — becomes a button that opens the term's plain meaning as a popover:
 
     <button type="button" class="term" popovertarget="term-neutrophil-meaning"
-            aria-describedby="term-neutrophil-meaning">neutrophils</button><span popover
-            id="term-neutrophil-meaning" class="term-meaning" role="note">The most common kind of …</span>
+            aria-describedby="term-neutrophil-meaning-text">neutrophils</button><span popover
+            id="term-neutrophil-meaning" class="term-meaning" role="note"><span
+            id="term-neutrophil-meaning-text">The most common kind of …</span> <button type="button"
+            class="term-close" popovertarget="term-neutrophil-meaning" popovertargetaction="hide">Close</button></span>
 
-The browser opens it on a tap, click, Enter or Space, with no script, and closes it on Escape or a tap
-elsewhere; a screen reader reads the meaning as the button's description; the print stylesheet prints it in
-brackets after the word. The meaning is plain text: its citations stay on the glossary page, with its sources.
+The browser opens it on a tap, click, Enter or Space, with no script, and closes it on Escape, a tap
+elsewhere or its Close button; the stylesheet places it under the word (above it, near the foot of the
+screen), never over it. A screen reader reads the meaning, without the button, as the word's description;
+the print stylesheet prints it in brackets after the word. The meaning is plain text: its citations stay on the glossary page, with its sources.
 A page that holds the glossary itself (the handout) links the word to its entry there instead: the meaning is
 on the same page, and on paper the glossary is the note.
 
@@ -30,6 +33,7 @@ from .model import Content, Page, Term, Topic
 from .texts import PageText
 
 MEANING_ID_SUFFIX = "-meaning"
+MEANING_TEXT_SUFFIX = "-text"  # the meaning's words alone, without its close button: the word's description
 # Text inside these is never marked: a button inside a link or a heading would be invalid or confusing;
 # code, citations, abbreviations and a definition list's terms (dt) are not running prose; and bold text
 # serves as a run-in heading (the questions of the appointment page), whose words stay as written.
@@ -170,16 +174,17 @@ def plain_meaning(meaning_html: str) -> str:
 
 
 def explain_terms(fragment_html: str, glossary: Glossary, explained: set[str],
-                  entry_link: Callable[[Explanation], str | None] | None = None) -> str:
+                  entry_link: Callable[[Explanation], str | None] | None = None, close_label: str = "Close") -> str:
     """The HTML with the first use of each term not yet in `explained` made a button and its meaning; the
     popover ids of the terms explained are added to `explained`, so a page's next fragment skips them.
 
     `entry_link(explanation)`, on a page that holds the glossary, gives the href of the term's entry there:
-    the word becomes a link to it.
+    the word becomes a link to it. `close_label` is the words of the meaning's close button, in the page's
+    language (strings.yaml's `close`).
     """
     if glossary.pattern is None:
         return fragment_html
-    return "".join(_explain_text(piece, glossary, explained, entry_link) if is_prose else piece
+    return "".join(_explain_text(piece, glossary, explained, entry_link, close_label) if is_prose else piece
                    for piece, is_prose in prose_and_markup(str(fragment_html)))
 
 
@@ -249,7 +254,7 @@ def _close(open_elements: list[tuple[str, bool]], name: str) -> int:
 
 
 def _explain_text(text: str, glossary: Glossary, explained: set[str],
-                  entry_link: Callable[[Explanation], str | None] | None) -> str:
+                  entry_link: Callable[[Explanation], str | None] | None, close_label: str) -> str:
     plain = html.unescape(text)
     pieces: list[str] = []
     position = 0
@@ -259,7 +264,8 @@ def _explain_text(text: str, glossary: Glossary, explained: set[str],
             continue
         explained.add(explanation.popover_id)
         href = entry_link(explanation) if entry_link else None
-        marked = link_html(match.group(0), href) if href else explanation_html(match.group(0), explanation)
+        marked = (link_html(match.group(0), href) if href
+                  else explanation_html(match.group(0), explanation, close_label))
         pieces += [_escape(plain[position:match.start()]), marked]
         position = match.end()
     if not pieces:
@@ -267,11 +273,13 @@ def _explain_text(text: str, glossary: Glossary, explained: set[str],
     return "".join(pieces) + _escape(plain[position:])
 
 
-def explanation_html(words: str, explanation: Explanation) -> str:
+def explanation_html(words: str, explanation: Explanation, close_label: str = "Close") -> str:
     popover = explanation.popover_id
-    return (f'<button type="button" class="term" popovertarget="{popover}" aria-describedby="{popover}">'
+    text = popover + MEANING_TEXT_SUFFIX
+    return (f'<button type="button" class="term" popovertarget="{popover}" aria-describedby="{text}">'
             f'{_escape(words)}</button><span popover id="{popover}" class="term-meaning" role="note">'
-            f"{_escape(explanation.meaning)}</span>")
+            f'<span id="{text}">{_escape(explanation.meaning)}</span> <button type="button" class="term-close" '
+            f'popovertarget="{popover}" popovertargetaction="hide">{_escape(close_label)}</button></span>')
 
 
 def link_html(words: str, href: str) -> str:
@@ -280,7 +288,8 @@ def link_html(words: str, href: str) -> str:
 
 def _explaining_pages(content: Content) -> Iterator[tuple[str, str | None]]:
     """Each text of the site that explains terms, with the key of the topic whose glossary it uses."""
-    yield content.home.key, None
+    for page in content.site_pages:
+        yield page.key, None
     for topic in content.topics:
         yield topic.key, topic.key
         for page in topic.sections + topic.tools:

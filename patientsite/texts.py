@@ -64,7 +64,8 @@ def text_sources(content: Content) -> dict[str, TextSource]:
     sources: dict[str, TextSource] = {}
     for edition in content.editions:
         sources[disclaimer_key(edition.site)] = edition.site.disclaimer
-        sources[edition.home.key] = edition.home
+        for page in edition.site_pages:
+            sources[page.key] = page
         for topic in edition.topics:
             sources[topic.key] = topic
             for page in topic.sections + topic.tools:

@@ -98,7 +98,7 @@ def as_translation(translated: Content, original: Content, code: str, files: Loa
 
 def items_of(content: Content) -> Iterator[Item]:
     """Every page and topic made from a file of the content, in the order of the site."""
-    yield content.home
+    yield from content.site_pages
     for topic in content.topics:
         yield topic
         yield from topic.sections + topic.tools
@@ -177,7 +177,8 @@ def _files_to_translate(original: Content) -> Iterator[tuple[str, str]]:
     yield SITE_FILE, original.site.file
     if original.site.strings is not None:
         yield STRINGS_FILE, original.site.strings.file
-    yield original.home.key, original.home.file
+    for page in original.site_pages:
+        yield page.key, page.file
     for topic in original.topics:
         if not topic.draft:
             for item in (topic, *topic.sections, *topic.tools):
@@ -260,4 +261,5 @@ def _moved(translated: Content, original: Site, code: str, own: LoadedContent, s
         language=code, locale=words.locale if words is not original else code, folder=code, strings=strings,
         translations=(),
     )
-    return Content(site, moved_page(translated.home), tuple(map(moved_topic, translated.topics)))
+    return Content(site, moved_page(translated.home), tuple(map(moved_topic, translated.topics)),
+                   pages=tuple(map(moved_page, translated.pages)))

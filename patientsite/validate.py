@@ -99,10 +99,11 @@ def _language(loaded: LoadedContent, content_label: str, problems: Problems) -> 
     documents, unreadable = loaded.documents, loaded.unreadable
     site = _site(documents, unreadable, content_label, problems)
     home = _home(documents, unreadable, content_label, problems)
+    pages = tuple(_site_pages(documents, problems))
     topics = tuple(_topics(documents, unreadable, problems))
     if site is None or home is None:
         return None
-    content = Content(site, home, topics)
+    content = Content(site, home, topics, pages=pages)
     failed = loaded.failed_folders()
     _check_navigation(content, documents, failed, problems)
     _check_urgent_boxes(content, documents, failed, problems)
@@ -255,6 +256,23 @@ def _home(documents: dict[str, Document], unreadable: frozenset[str], content_la
                          "create the home page: front matter with title, summary and updated, then text")
         return None
     return _markdown_page(HOME_FILE, document, "home", "index", problems)
+
+
+def _site_pages(documents: dict[str, Document], problems: Problems) -> Iterator[Page]:
+    """The site's other pages of its own, beside the home page: each .md file at the top of content/."""
+    for key in sorted(documents):
+        document = documents[key]
+        stem = key.removesuffix(".md")
+        if "/" in key or key == HOME_FILE or not isinstance(document, MarkdownDocument):
+            continue
+        if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", stem):
+            problems.add(document.file, 1, "file", f"the name '{key}' is not a valid web address part",
+                         "rename the file with lower-case letters, digits and dashes only, e.g. about.md")
+        elif stem in TAKEN_NAMES:
+            problems.add(document.file, 1, "file", f"the name '{key}' is taken by {TAKEN_NAMES[stem]}",
+                         f"rename the file, e.g. to '{stem}-page.md', and its links with it")
+        else:
+            yield _markdown_page(key, document, "page", stem, problems)
 
 
 # --- topics --------------------------------------------------------------------------------------------------
@@ -636,7 +654,7 @@ def _nav_line(documents: dict[str, Document], index: int) -> int:
 
 
 def _page_keys(content: Content) -> set[str]:
-    keys = {content.home.key}
+    keys = {page.key for page in content.site_pages}
     for topic in content.topics:
         keys.add(topic.key)
         keys.update(page.key for page in topic.sections + topic.tools)
@@ -647,6 +665,8 @@ def _check_citations(content: Content, some_topic_unreadable: bool, problems: Pr
     all_ids = {source.id for topic in content.topics for source in topic.sources}
     if not some_topic_unreadable:
         _check_page_citations(content.home, all_ids, "the source list of a topic.yaml", problems)
+        for page in content.pages:  # a page about the site itself may have no medical fact to source
+            _check_page_citations(page, all_ids, "the source list of a topic.yaml", problems, must_cite=False)
     for topic in content.topics:
         topic_ids = {source.id for source in topic.sources}
         _check_urgent_citations(topic, topic_ids, problems)

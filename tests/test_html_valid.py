@@ -19,6 +19,10 @@ FAILING_TYPES = {"error", "non-document-error"}
 PLANTED_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Planted</title></head>
 <body><p><div>a block inside a paragraph's end tag</p></div><img src="x.png"></body></html>"""
 PLANTED_CSS = "p { colour: red; margin: 1 2; }\n"
+# CSS newer than the checker: anchor positioning (CSS Anchor Positioning Level 1, in Chromium since 125 and
+# Safari since 26), which puts a glossary card beside its word. Only these property names are let through.
+NEWER_CSS_PROPERTIES = ("position-area", "position-try-fallbacks")
+NEWER_CSS = tuple(f"Property “{name}” doesn't exist." for name in NEWER_CSS_PROPERTIES)
 
 
 def vnu_command() -> list[str]:
@@ -69,7 +73,7 @@ def errors(site_files: list[Path], planted: list[Path]) -> dict[Path, list[str]]
         pytest.fail(f"vnu gave no report (exit {completed.returncode}):\n{completed.stderr}", pytrace=False)
     found: dict[Path, list[str]] = {file: [] for file in files}
     for message in messages:
-        if message["type"] in FAILING_TYPES:
+        if message["type"] in FAILING_TYPES and not message["message"].endswith(NEWER_CSS):
             file = Path(unquote(message.get("url", "file:?").removeprefix("file:")))
             found.setdefault(file, []).append(f"{message.get('lastLine', '?')}: {message['message']}")
     return found

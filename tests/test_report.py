@@ -153,7 +153,7 @@ def test_report_command_on_broken_content_lists_the_problems_and_exits_1(tmp_pat
 def test_report_on_the_shipped_content_has_a_row_for_every_page_in_every_language():
     report = make_report(Project(REPO), TODAY)
     files = [row.file for row in report.rows]
-    assert files[:2] == ["content/index.md", "content/leucopenia/topic.yaml"]
+    assert files[:3] == ["content/index.md", "content/about.md", "content/leucopenia/topic.yaml"]
     assert "content/leucopenia/glossary.yaml" in files and "content/leucopenia/checker.yaml" in files
     assert [language.code for language in report.languages] == ["en", "es"]
     english, spanish = ([row.file.removeprefix(f"content/{prefix}") for row in language.rows]

@@ -58,8 +58,10 @@ def buttons(html: str) -> list[tuple[str, str]]:
 def test_the_first_use_becomes_a_button_with_its_meaning_and_later_uses_stay_plain_words() -> None:
     html = explained("<p>Neutrophils fight germs. A neutrophil lives a day.</p><p>Neutrophils again.</p>")
     assert buttons(html) == [("term-neutrophil-meaning", "Neutrophils")]
-    assert ('aria-describedby="term-neutrophil-meaning">Neutrophils</button><span popover '
-            'id="term-neutrophil-meaning" class="term-meaning" role="note">Meaning of Neutrophil.</span>') in html
+    assert ('aria-describedby="term-neutrophil-meaning-text">Neutrophils</button><span popover '
+            'id="term-neutrophil-meaning" class="term-meaning" role="note"><span id="term-neutrophil-meaning-text">'
+            'Meaning of Neutrophil.</span> <button type="button" class="term-close" '
+            'popovertarget="term-neutrophil-meaning" popovertargetaction="hide">Close</button></span>') in html
     assert html.endswith(" fight germs. A neutrophil lives a day.</p><p>Neutrophils again.</p>")
 
 
@@ -224,9 +226,9 @@ def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browser
 
 
 def first_term(tab: Page) -> tuple[str, str]:
-    """The first explained word on the page, and its meaning as the page holds it."""
+    """The first explained word on the page, and its meaning as the page holds it (without its Close button)."""
     button = tab.locator("button.term").first
-    meaning = tab.locator(f"#{button.get_attribute('popovertarget')}").text_content() or ""
+    meaning = tab.locator(f"#{button.get_attribute('aria-describedby')}").text_content() or ""
     return button.text_content() or "", meaning
 
 
@@ -288,7 +290,7 @@ def test_a_printed_section_page_shows_each_meaning_in_brackets_after_its_word(
         tab.goto(served_site + quote(CAUSES))
         tab.emulate_media(media="print")
         explained_words = tab.evaluate("""() => Array.from(document.querySelectorAll('button.term'),
-            button => [button.textContent, document.getElementById(button.getAttribute('popovertarget')).textContent])""")
+            button => [button.textContent, document.getElementById(button.getAttribute('aria-describedby')).textContent])""")
         pdf = PdfReader(io.BytesIO(tab.pdf(format="A4")))
     finally:
         tab.close()
