@@ -91,10 +91,10 @@ def test_every_page_says_when_it_was_updated_and_when_its_next_review_is_due(
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        ("leucopenia/causes.html", "Last updated 25 November 2026. Next review due 25 November 2029."),
+        ("leucopenia/causes.html", "Last updated 3 December 2026. Next review due 3 December 2029."),
         (
             "es/leucopenia/causes.html",
-            "Última actualización: 25 de noviembre de 2026. Próxima revisión prevista: 25 de noviembre de 2029.",
+            "Última actualización: 3 de diciembre de 2026. Próxima revisión prevista: 3 de diciembre de 2029.",
         ),
     ],
 )
