@@ -239,7 +239,7 @@ def _compose_precisely(text: str, display_name: str, problems: Problems, first_l
     except yaml.MarkedYAMLError as error:
         _add_yaml_error(error, display_name, first_line, problems)
     except yaml.YAMLError as error:
-        problems.add(display_name, first_line, "YAML", f"cannot be read: {str(error).splitlines()[0]}", _YAML_HINT)
+        _add_unreadable(display_name, first_line, str(error).splitlines()[0], _YAML_HINT, problems)
     finally:
         loader.dispose()
     return _UNSURE
@@ -334,7 +334,12 @@ def _add_yaml_error(error: yaml.MarkedYAMLError, display_name: str, first_line: 
         hint = "replace the tab characters at the start of the line with spaces"
     elif any(clue in what for clue in _QUOTE_CLUES):
         hint = _QUOTE_HINT
-    problems.add(display_name, line, "YAML", f"cannot be read: {what}", hint)
+    _add_unreadable(display_name, line, what, hint, problems)
+
+
+def _add_unreadable(display_name: str, line: int, what: str, fix: str, problems: Problems) -> None:
+    """A YAML mistake, told the editor's way first: what to do, then the reader's own words for what it found."""
+    problems.add(display_name, line, "YAML", f"cannot be read: {fix}", f"the YAML reader says: {what}")
 
 
 class _NodeConverter:

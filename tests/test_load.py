@@ -54,7 +54,18 @@ def test_tab_indentation_says_to_use_spaces():
 def test_a_field_name_without_its_colon_is_reported_on_its_own_line():
     for text in ("title: A\nsummary  Many things\nupdated: 2026-11-25\n", "a: 1\nb c d\n"):
         _, problems = parse(text)
-        assert problems[0].startswith("content/x.yaml:2: YAML: cannot be read: while scanning a simple key"), problems
+        assert problems[0].startswith("content/x.yaml:2: YAML: cannot be read: check the indentation"), problems
+        assert "— the YAML reader says: while scanning a simple key" in problems[0], problems
+
+
+def test_a_yaml_message_leads_with_the_plain_fix_and_ends_with_the_readers_words():
+    _, problems = parse("title: A\nsummary: a: b\n")
+    message, _, readers_words = problems[0].partition(" — ")
+    assert message == "content/x.yaml:2: YAML: cannot be read: " + (
+        "check the indentation (spaces, not tabs), that every 'name:' has a space after the colon, "
+        "and that text with a colon or # is in quotes"
+    )
+    assert readers_words == "the YAML reader says: mapping values are not allowed here"
 
 
 def test_deep_nesting_is_refused():
