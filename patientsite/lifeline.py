@@ -5,7 +5,7 @@ forked from it (and from its children) closes that end and keeps only the read e
 When the command ends in any way — returns, Ctrl+C, SIGTERM, SIGKILL — the kernel closes its write end, the
 read end gives EOF, and each child leaves at once and quietly. Forked children also ignore Ctrl+C: the
 terminal sends it to every process of the command, and the command itself stops them (a child's traceback
-would only be noise).
+would only be noise); a SIGTERM sent to all of them ends a child silently.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ def _after_fork_in_child() -> None:
         os.close(_write_end)  # only the command's own copy may keep the pipe open
         _write_end = None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A SIGTERM sent to every process of the command (`pkill -f`, a service manager) ends a child as the
+    # system does, silently, not through the parent's handler inherited with the fork (a traceback).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_the_parent, name="lifeline", daemon=True).start()
 
 
