@@ -25,6 +25,7 @@ from .a_z import Letter, a_z_entries, letters, search_index
 from .convert import ID_ATTRIBUTE, Fragment, place_fragment
 from .model import Content, Page, Review, Source, Topic
 from .paths import A_Z_PAGE, A_Z_PATH, absolute_url, asset_path, output_path, relative_url, topic_page_path
+from .search import index_path, search_index_script
 from .strings import Words
 from .terms import Explanation, explain_terms, glossaries
 from .texts import PageText, disclaimer_key
@@ -39,6 +40,9 @@ NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
 TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 NOT_FOUND_PATH = "404.html"
 PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
+# A page loads one script (its budget is three requests: the page, its stylesheet, one script), so the checker
+# page's script carries the search field's too; every other page loads the search script alone.
+SCRIPT_BUNDLES = {"checker.js": ("checker.js", "search.js")}
 X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
 
 
@@ -171,7 +175,8 @@ class SiteRenderer:
         pages = [page for part in rendered for page in part]
         files = [page.file for page in pages]
         files.append(self.render_not_found())
-        files.extend(OutputFile(asset_path(name), data) for name, data in sorted(static_files.items()))
+        files.extend(OutputFile(asset_path(name), data) for name, data in sorted(_bundled(static_files).items()))
+        files.extend(self.search_index_file(edition) for edition in self.content.editions)
         files.append(OutputFile("robots.txt", self.robots_txt().encode()))
         files.append(OutputFile(".nojekyll", b""))
         if self.base_url:
@@ -362,6 +367,10 @@ class SiteRenderer:
         html = self.environment.get_template("404.html").render(**context)
         return OutputFile(NOT_FOUND_PATH, html.encode("utf-8"))
 
+    def search_index_file(self, edition: Content) -> OutputFile:
+        script = search_index_script(edition, self.texts, self.paths)
+        return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
+
     def robots_txt(self) -> str:
         lines = ["User-agent: *", "Allow: /"]
         if self.base_url:
@@ -404,6 +413,8 @@ class SiteRenderer:
             "href": link,
             "asset": lambda name: link(asset_path(name)),
             "icon_uri": self.icon_uri,
+            "search_index": link(index_path(view.language)),
+            "search_page": link(self.paths[posixpath.join(site.folder, A_Z_PAGE)]),
             "canonical": absolute_url(self.base_url, self._canonical_path(view)) if self.base_url else None,
             "alternates": self._alternates(path, link),
             "languages": self._language_links(view, link),
@@ -560,6 +571,15 @@ class _Numbering:
 
     def sources(self) -> tuple[Source, ...]:
         return tuple(self.lookup[source_id] for source_id in self.order if source_id in self.lookup)
+
+
+def _bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """The static files, each script of SCRIPT_BUNDLES followed by the others it carries (those present)."""
+    bundled = dict(static_files)
+    for name, parts in SCRIPT_BUNDLES.items():
+        if name in static_files:
+            bundled[name] = b"\n".join(static_files[part] for part in parts if part in static_files)
+    return bundled
 
 
 def _sources_by_id(topics: Iterable[Topic]) -> dict[str, Source]:
