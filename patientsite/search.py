@@ -47,36 +47,52 @@ def index_path(language: str) -> str:
 def search_index_script(edition: Content, texts: dict[str, PageText], paths: dict[str, str]) -> str:
     """The index of one language's pages, as the script that sets window.SearchIndex."""
     here = index_path(edition.site.language)
-    names = _names(edition)
-    patterns = [forms_pattern(forms) for forms in names]
+    names: list[list[str]] = []
     pages: list[list[str]] = []
-    entries: list[list] = []
-    for page, title in _readers_pages(edition):
-        number = len(pages)
-        pages.append([title, relative_url(here, paths[page.key])])
-        topic_names = _topic_names(edition, page, names)
+    sections: list[list] = []
+    topics = [topic for topic in edition.topics if not topic.draft]
+    own_names = {topic.key: _add_names(names, _topic_names(topic)) for topic in topics}
+    everyone_names = [number for numbers in own_names.values() for number in numbers]
+    patterns = [forms_pattern(forms) for forms in names]
+    groups = [(edition.home, everyone_names, ())] + [
+        (page, own_names[topic.key], own_names[topic.key][:1] if page is topic and topic.other_names else ())
+        for topic in topics
+        for page in (topic, *topic.sections, *topic.tools)
+    ]
+    for page, known, of_page in groups:
+        pages.append([page.title, relative_url(here, paths[page.key])])
         for section in page_sections(page, texts[page.key]):
             words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
-            used = sorted(
-                set(topic_names if section.anchor == TOP else [])
-                | {n for n, pattern in enumerate(patterns) if pattern.search(words)}
+            used = {n for n in known if patterns[n].search(words)} | set(
+                of_page if section.anchor == TOP else ()
             )
             start, rest = _start_and_rest(" ".join(section.text))
-            entries.append(
+            sections.append(
                 [
-                    number,
+                    len(pages) - 1,
                     section.anchor,
                     section.heading,
                     " · ".join(section.boxes),
                     " ".join(section.lead),
                     start,
                     rest,
-                    used,
+                    sorted(used),
                 ]
             )
-    data = {"names": names, "pages": pages, "sections": entries}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"window.SearchIndex={text};\n"
+    data = {"names": names, "pages": pages, "sections": sections}
+    return f"window.SearchIndex={json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
+
+
+def _topic_names(topic: Topic) -> list[list[str]]:
+    """What in a topic has several names: the topic itself (first, if it has others), each glossary term."""
+    names = [[topic.title, *topic.other_names]] if topic.other_names else []
+    return names + [term_forms(term) for glossary in glossary_pages(topic) for term in glossary.terms]
+
+
+def _add_names(names: list[list[str]], more: list[list[str]]) -> list[int]:
+    """Adds `more` to the index's names; their numbers in it."""
+    names.extend(more)
+    return list(range(len(names) - len(more), len(names)))
 
 
 def page_sections(page: Page | Topic, text: PageText) -> list[Section]:
@@ -92,36 +108,6 @@ def page_sections(page: Page | Topic, text: PageText) -> list[Section]:
     for (anchor, heading), fragment in zip(entries, text.entries, strict=True):
         sections.append(Section(anchor, heading, text=[_plain(fragment.html)]))
     return sections
-
-
-def _readers_pages(edition: Content) -> list[tuple[Page | Topic, str]]:
-    """Every page a reader may land on, with its title: the home page, and each topic's pages (not a draft's)."""
-    pages: list[tuple[Page | Topic, str]] = [(edition.home, edition.home.title)]
-    for topic in edition.topics:
-        if not topic.draft:
-            pages.append((topic, topic.title))
-            pages.extend((page, page.title) for page in topic.sections + topic.tools)
-    return pages
-
-
-def _names(edition: Content) -> list[list[str]]:
-    """Each thing with several names: a topic and its other names, a glossary term and its other forms."""
-    names = []
-    for topic in edition.topics:
-        if topic.draft:
-            continue
-        if topic.other_names:
-            names.append([topic.title, *topic.other_names])
-        for glossary in glossary_pages(topic):
-            names.extend(term_forms(term) for term in glossary.terms)
-    return names
-
-
-def _topic_names(edition: Content, page: Page | Topic, names: list[list[str]]) -> list[int]:
-    """A topic's own page answers to the topic's other names."""
-    if not isinstance(page, Topic) or not page.other_names:
-        return []
-    return [names.index([page.title, *page.other_names])]
 
 
 def _split_at_headings(html: str, sections: list[Section]) -> list[Section]:
