@@ -8,6 +8,7 @@
 
   const MAX_RESULTS = 12;
   const SNIPPET_CHARS = 160;
+  const TYPO = 0.6;  // how well a word with a typo forgiven answers, against 1 for the word as typed
   /* Where a word is found, and what that weighs: a section's heading (a page's title for its top), the titles
      of its boxes, a page's summary and key points, its text, the other names of what it speaks of. */
   const WEIGHTS = { heading: 4, boxes: 3, lead: 2, text: 1, names: 1 };
@@ -63,7 +64,7 @@
     if (word === query) return 1;
     if (query.length > 2 && word.startsWith(query)) return 0.8;
     const allowed = tolerance(query);
-    return allowed && Math.abs(word.length - query.length) <= allowed && distance(word, query) <= allowed ? 0.6 : 0;
+    return allowed && Math.abs(word.length - query.length) <= allowed && distance(word, query) <= allowed ? TYPO : 0;
   }
 
   /* Each section where every word of the query is found, best first; a word weighs what the fields it is in
@@ -75,13 +76,15 @@
     const matched = new Set();
     for (const part of query) {
       const here = new Map();
+      const close = new Map([...known.keys()].map((word) => [word, closeness(word, part)]).filter(([, c]) => c));
+      /* A word found as typed, or as the start of one, is not also taken for a typo of another ("fewer"). */
+      const asTyped = [...close.values()].some((c) => c > TYPO);
       for (const [word, places] of known) {
-        const close = closeness(word, part);
-        if (!close) continue;
+        if (!close.has(word) || (asTyped && close.get(word) === TYPO)) continue;
         matched.add(word);
         for (const [section, fields] of places) {
           const best = here.get(section) || new Map();
-          for (const field of fields) best.set(field, Math.max(best.get(field) || 0, close));
+          for (const field of fields) best.set(field, Math.max(best.get(field) || 0, close.get(word)));
           here.set(section, best);
         }
       }
@@ -116,11 +119,10 @@
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = new URL(href + (anchor ? "#" + anchor : ""), base).href;
-    const where = document.createElement("span");
-    where.className = "search-page";
-    where.textContent = title;
-    link.append(where);
-    if (heading !== title) link.append(" ", Object.assign(document.createElement("span"), { textContent: heading }));
+    if (heading !== title) {  // a section: its page's title above its heading
+      link.append(Object.assign(document.createElement("span"), { className: "search-page", textContent: title }), " ");
+    }
+    link.append(heading);
     item.append(link, snippet([lead, text].filter(Boolean).join(" "), matched));
     return item;
   }
