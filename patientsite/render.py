@@ -41,8 +41,9 @@ TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 NOT_FOUND_PATH = "404.html"
 PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
 # A page loads one script (its budget is three requests: the page, its stylesheet, one script), so the checker
-# page's script carries the search field's too; every other page loads the search script alone.
-SCRIPT_BUNDLES = {"checker.js": ("checker.js", "search.js")}
+# page's script carries the search field's too, and the A to Z page's the search itself, which its own box uses
+# at once; every other page loads the search field's script alone, which adds the search when it is used.
+SCRIPT_BUNDLES = {"checker.js": ("checker.js", "search.js"), "a-z.js": ("search.js", "search-engine.js")}
 X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
 
 
@@ -574,10 +575,10 @@ class _Numbering:
 
 
 def _bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
-    """The static files, each script of SCRIPT_BUNDLES followed by the others it carries (those present)."""
+    """The static files, and each script of SCRIPT_BUNDLES made of its parts (when its first part is there)."""
     bundled = dict(static_files)
     for name, parts in SCRIPT_BUNDLES.items():
-        if name in static_files:
+        if parts[0] in static_files:
             bundled[name] = b"\n".join(static_files[part] for part in parts if part in static_files)
     return bundled
 
