@@ -369,7 +369,9 @@ class SiteRenderer:
         return OutputFile(NOT_FOUND_PATH, html.encode("utf-8"))
 
     def search_index_file(self, edition: Content) -> OutputFile:
-        script = search_index_script(edition, self.texts, self.paths)
+        words = self.words[edition.site.language]
+        messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
+        script = search_index_script(edition, self.texts, self.paths, messages)
         return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
 
     def robots_txt(self) -> str:

@@ -44,8 +44,11 @@ def index_path(language: str) -> str:
     return asset_path(f"search-index-{language}.js")
 
 
-def search_index_script(edition: Content, texts: dict[str, PageText], paths: dict[str, str]) -> str:
-    """The index of one language's pages, as the script that sets window.SearchIndex."""
+def search_index_script(
+    edition: Content, texts: dict[str, PageText], paths: dict[str, str], messages: dict[str, str]
+) -> str:
+    """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
+    results say ("found": "Found {count}:", "none"), which every page would carry otherwise."""
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
@@ -79,7 +82,7 @@ def search_index_script(edition: Content, texts: dict[str, PageText], paths: dic
                     sorted(used),
                 ]
             )
-    data = {"names": names, "pages": pages, "sections": sections}
+    data = {**messages, "names": names, "pages": pages, "sections": sections}
     return f"window.SearchIndex={json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
 
 

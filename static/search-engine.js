@@ -139,7 +139,8 @@
       if (!known || panel.hidden) return;
       const found = findSections(window.SearchIndex, known, box.value);
       list.replaceChildren(...found.map((result) => sectionItem(window.SearchIndex, base, result)));
-      status.textContent = found.length ? form.dataset.found.replace("{count}", found.length) : form.dataset.none;
+      const { found: many, none } = window.SearchIndex;
+      status.textContent = found.length ? many.replace("{count}", found.length) : none;
     }
 
     function ready() {

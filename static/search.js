@@ -1,8 +1,4 @@
-/* The search field in every page's header (templates/search_form.html). Without this script it leads to the A to
-   Z page. This script, small enough for every page's first visit, opens the field on a small screen and, when
-   the reader starts searching, adds to the page the search itself (search-engine.js) and the index of the
-   page's language (search-index-<language>.js): scripts of the site's own, which a page opened from disk may
-   load where it may not fetch() a file. */
+/* The header's search field: opens it on a phone; on first use adds search-engine.js and the index. */
 (() => {
   "use strict";
 
@@ -26,7 +22,7 @@
   box.addEventListener("input", load);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (getComputedStyle(box).display === "none") {  // a small screen shows the button alone: it opens the field
+    if (getComputedStyle(box).display === "none") {  // a phone shows the button alone
       form.classList.add("open");
       box.focus();
       return;
