@@ -34,6 +34,7 @@ from .paths import (
     relative_url,
     topic_page_path,
 )
+from .search import index_path, search_index_script
 from .strings import Words
 from .terms import Explanation, explain_terms, glossaries
 from .texts import PageText, disclaimer_key
@@ -49,6 +50,11 @@ NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
 TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 NOT_FOUND_PATH = "404.html"
 PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
+# A page loads one script (its budget is three requests: the page, its stylesheet, one script), so the checker
+# page's script carries the search field's too, and the A to Z page's the search itself, which its own box uses
+# at once; every other page loads the search field's script alone, which adds the search when it is used.
+SCRIPT_BUNDLES = {"checker.js": ("checker.js", "search.js"), "a-z.js": ("search.js", "search-engine.js"),
+                  "printable.js": ("print.js", "search.js")}  # a page with a print button
 X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
 URGENT_ANCHOR = "get-help-now"  # the emergency box's id (a second box on the home page: get-help-now-2, …)
 
@@ -149,7 +155,7 @@ class PageView:
     # A Markdown section or a leaflet: a "Print this page" button (shown by print.js). The FAQ and the glossary
     # have none: they are long, the leaflet and the handout are there to print, and a first visit to them
     # would no longer fit in the first round trip (test_budget.py).
-    print_button: bool = False
+    print_button: bool = False  # its script is printable.js: print.js with search.js (SCRIPT_BUNDLES)
 
     @property
     def untranslated(self) -> bool:
@@ -197,7 +203,8 @@ class SiteRenderer:
         pages = [page for part in rendered for page in part]
         files = [page.file for page in pages]
         files.append(self.render_not_found())
-        files.extend(OutputFile(asset_path(name), data) for name, data in sorted(static_files.items()))
+        files.extend(OutputFile(asset_path(name), data) for name, data in sorted(_bundled(static_files).items()))
+        files.extend(self.search_index_file(edition) for edition in self.content.editions)
         files.append(OutputFile("robots.txt", self.robots_txt().encode()))
         files.append(OutputFile(".nojekyll", b""))
         if self.base_url:
@@ -452,6 +459,12 @@ class SiteRenderer:
         html = self.environment.get_template("404.html").render(**context)
         return OutputFile(NOT_FOUND_PATH, html.encode("utf-8"))
 
+    def search_index_file(self, edition: Content) -> OutputFile:
+        words = self.words[edition.site.language]
+        messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
+        script = search_index_script(edition, self.texts, self.paths, messages)
+        return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
+
     def robots_txt(self) -> str:
         lines = ["User-agent: *", "Allow: /"]
         if self.base_url:
@@ -497,6 +510,8 @@ class SiteRenderer:
             "href": link,
             "asset": lambda name: link(asset_path(name)),
             "icon_uri": self.icon_uri,
+            "search_index": link(index_path(view.language)),
+            "search_page": link(self.paths[posixpath.join(site.folder, A_Z_PAGE)]),
             "canonical": absolute_url(self.base_url, self._canonical_path(view)) if self.base_url else None,
             "alternates": self._alternates(path, link),
             "languages": self._language_links(view, link),
@@ -654,6 +669,15 @@ class _Numbering:
 
     def sources(self) -> tuple[Source, ...]:
         return tuple(self.lookup[source_id] for source_id in self.order if source_id in self.lookup)
+
+
+def _bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """The static files, and each script of SCRIPT_BUNDLES made of its parts (when its first part is there)."""
+    bundled = dict(static_files)
+    for name, parts in SCRIPT_BUNDLES.items():
+        if parts[0] in static_files:
+            bundled[name] = b"\n".join(static_files[part] for part in parts if part in static_files)
+    return bundled
 
 
 def _sources_by_id(topics: Iterable[Topic]) -> dict[str, Source]:
