@@ -2,7 +2,14 @@
 the site uses no web font, no second stylesheet, and no image without its size.
 
 The byte budget counts what a first visit downloads of HTML, CSS and JavaScript, gzipped as a web server
-sends it (level 6, the usual default). 14 KB is about what the first round trip of a new connection carries.
+sends it (level 6, the usual default). 14 KB is about what the first round trip of a new connection carries;
+two round trips carry about 42 KB (the window doubles).
+
+The pages passed 14 KB in December 2026, when every page gained the search field and its script (0.6 KB), the
+emergency box, review dates, the About link and a Close button in each glossary card, and the guide its
+safety corrections: the longest, the Spanish FAQ, weighs 17.2 KB, so a first visit to it takes a second round
+trip on a slow connection. 18 KB keeps that growth in sight; the way back under 14 KB is to send less with
+each page (glossary meanings are most of a long page's weight), not to raise this again.
 """
 
 from __future__ import annotations
@@ -20,16 +27,17 @@ KB = 1024
 GZIP_LEVEL = 6
 CODE_TYPES = {"document", "stylesheet", "script"}
 MAX_REQUESTS = 3
-CONTENT_PAGE_BUDGET = 14 * KB
+CONTENT_PAGE_BUDGET = 18 * KB
 BUDGETS_BY_KIND = {
     # The page and its script. 20 KB until the result was made safe to act on (exact grading, what to do
     # today, inputs that disagree, a verdict for children at any age): about 1 KB more; the scales that show
-    # where a count falls (drawn on the page, marked by the script), 2 KB more.
-    "checker": 25 * KB,
+    # where a count falls (drawn on the page, marked by the script), 2 KB more; the search field, 1.5 KB more.
+    "checker": 28 * KB,
     # The handout is the whole guide on one page, for printing or reading offline: it weighs what all the
     # sections weigh together, and grows with the content, so it cannot fit a single page's budget. 32 KB
-    # since the safety corrections of issue #13 (the Spanish handout weighs about 30 KB with them).
-    "handout": 32 * KB,
+    # since the safety corrections of issue #13 (the Spanish handout weighs about 30 KB with them), 34 KB with
+    # the emergency box, the search field and the glossary cards' Close buttons (33.0 KB).
+    "handout": 34 * KB,
 }
 
 
