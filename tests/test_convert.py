@@ -22,6 +22,7 @@ INLINE_PIECES = [
 ]
 
 
+REFUSED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 CITATIONS_AND_LINKS = re.compile(r"\[@[^\]]*\]|\[[^\]]*\]\([^)]*\)")
 
 
@@ -29,7 +30,9 @@ def edited_texts(count: int, seed: int) -> list[str]:
     """The Markdown of the shipped guide and the test sites, with pieces laid in (the same every run)."""
     rng = random.Random(seed)
     files = sorted([*(REPO / "content").rglob("*.md"), *FIXTURES.rglob("*.md")])
-    bodies = [text.split("---\n", 2)[-1] for text in (path.read_text(encoding="utf-8", errors="replace") for path in files)]
+    texts = (path.read_text(encoding="utf-8", errors="replace") for path in files)
+    # A file with a control character is refused when it is loaded (a bad-content case): it never reaches Markdown.
+    bodies = [text.split("---\n", 2)[-1] for text in texts if not REFUSED_CHARACTERS.search(text)]
     plain = [CITATIONS_AND_LINKS.sub("", body) for body in bodies]  # most sentences of a page have neither
     texts = list(bodies)
     while len(texts) < count:

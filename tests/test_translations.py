@@ -17,7 +17,7 @@ from patientsite.problems import ContentError
 
 BILINGUAL = FIXTURES / "bilingual"
 ENGLISH_PAGES = ["index.html", "anaemia/index.html", "anaemia/causes.html", "anaemia/faq.html",
-                 "anaemia/glossary.html", "anaemia/sources.html", "anaemia/handout.html"]
+                 "anaemia/glossary.html", "anaemia/sources.html", "anaemia/handout.html", "anaemia/leaflet.html"]
 PUBLISHED = "https://example.org/repo/"
 
 
