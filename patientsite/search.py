@@ -25,7 +25,7 @@ from .texts import PageText
 
 SECTION_HEADINGS = {"h2", "h3"}
 BOX_TITLE_CLASS = "admonition-title"
-SNIPPET_CHARS = 240  # of a section's text kept whole, for the snippet; of the rest, each word once
+SNIPPET_CHARS = 200  # of a section's text kept whole, for the snippet; of the rest, each word once
 WORD = re.compile(r"\w+")
 SPACE_BEFORE_STOP = re.compile(r" ([.,;:!?)])")
 TOP = ""  # the anchor of a page's top: the link leads to the page itself
