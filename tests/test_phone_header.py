@@ -38,7 +38,7 @@ SMALL_TARGETS_SCRIPT = """() => [...document.querySelectorAll('.site-header a, .
     .filter(([, box]) => box.width < 24 || box.height < 24).map(([text, box]) => `${text}: ${box.width}×${box.height}`)"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
