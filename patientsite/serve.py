@@ -150,16 +150,12 @@ class Preview:
         The full build made the pages in worker processes, which took what they loaded with them."""
         if self.build is not None and self.build.content.topics:
             folder = self.build.content.topics[0].key.partition("/")[0]
-            rebuild_topic(
-                self.project,
-                self.build,
-                folder,
-                self.base_url,
-                self.cache,
-                self.converter,
-                self.environment,
-                self.documents,
-            )
+            self._rebuild(folder)
+
+    def _rebuild(self, folder: str):
+        """One topic's pages made again over the last build, with what the preview keeps between saves."""
+        return rebuild_topic(self.project, self.build, folder, self.base_url, self.cache, self.converter,
+                             self.environment, self.documents)
 
     def rebuild_topic(self, changed: set[Path]) -> Outcome | None:
         """A head start when every changed file is inside one topic: that topic's pages, made and checked at
@@ -174,16 +170,7 @@ class Preview:
             return None
         started = time.perf_counter()
         try:
-            rebuilt = rebuild_topic(
-                self.project,
-                self.build,
-                folder,
-                self.base_url,
-                self.cache,
-                self.converter,
-                self.environment,
-                self.documents,
-            )
+            rebuilt = self._rebuild(folder)
             if rebuilt is None:
                 return None
             errors = rebuilt.errors or self._check(rebuilt, folder)
