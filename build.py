@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 _print_grades(report)
                 print(_summary(report, "checked, nothing written"))
-            _annotate(report.warnings)  # only here: in CI check runs before the build, which would say them again
+            _annotate(
+                report.warnings
+            )  # only here: in CI check runs before the build, which would say them again
         else:
             started = time.perf_counter()
             report = _build(args.out, args.base_url, cache, progress)
@@ -89,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _build(out_dir: Path, base_url: str | None, cache: BuildCache, progress: ProgressLine | None) -> BuildReport:
+def _build(
+    out_dir: Path, base_url: str | None, cache: BuildCache, progress: ProgressLine | None
+) -> BuildReport:
     """The site built into out_dir. When nothing it is made from has changed since the last build there, that
     build's report at once: the engine and its libraries are not even loaded."""
     check_output_folder(out_dir, PROJECT)
@@ -99,7 +103,9 @@ def _build(out_dir: Path, base_url: str | None, cache: BuildCache, progress: Pro
         from patientsite.pipeline import build_site
 
         report = build_site(PROJECT, out_dir, base_url, cache, progress)
-        if SiteInputs.of(PROJECT, out_dir, base_url) == inputs:  # a file saved during the build: not this site
+        if (
+            SiteInputs.of(PROJECT, out_dir, base_url) == inputs
+        ):  # a file saved during the build: not this site
             remember(inputs, out_dir, report, cache)
     return report
 
@@ -119,20 +125,31 @@ def _stop(signum: int, frame: object) -> None:
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the patient-education site.")
-    parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "serve", "report", "new-topic"])
+    parser.add_argument(
+        "command", nargs="?", default="build", choices=["build", "check", "serve", "report", "new-topic"]
+    )
     parser.add_argument("names", nargs="*", metavar="SLUG TITLE", help='new-topic: e.g. anaemia "Anaemia"')
-    parser.add_argument("--format", choices=["plain", "markdown"], default="plain",
-                        help="report: a table for the terminal (plain) or for a pull request (markdown)")
-    parser.add_argument("--out", type=Path, default=PROJECT.root / "site", help="output folder (default: site/)")
+    parser.add_argument(
+        "--format",
+        choices=["plain", "markdown"],
+        default="plain",
+        help="report: a table for the terminal (plain) or for a pull request (markdown)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=PROJECT.root / "site", help="output folder (default: site/)"
+    )
     parser.add_argument("--base-url", help="the published address, e.g. https://user.github.io/repo/")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--open", action="store_true", help="serve: open the site in a browser")
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true", help="print only problems")
-    loudness.add_argument("--verbose", "-v", action="store_true",
-                          help="also print each stage as it runs, and every page's reading grade")
+    loudness.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="also print each stage as it runs, and every page's reading grade",
+    )
     args = parser.parse_args(argv)
     if args.command == "new-topic" and len(args.names) != 2:
         parser.error('new-topic needs a folder name and a title, e.g. new-topic anaemia "Anaemia"')
@@ -164,8 +181,10 @@ def _new_topic(slug: str, title: str) -> int:
         return 1
     for path in written:
         print(f"  wrote {path.relative_to(PROJECT.root).as_posix()}")
-    print(f"A draft topic is ready in content/{slug}/: its pages say 'Draft — not for readers' until you "
-          "write them, cite their sources and delete 'draft: true' from topic.yaml.")
+    print(
+        f"A draft topic is ready in content/{slug}/: its pages say 'Draft — not for readers' until you "
+        "write them, cite their sources and delete 'draft: true' from topic.yaml."
+    )
     return 0
 
 
@@ -190,8 +209,12 @@ class ProgressLine:
             self.stage = stage
             if self.verbose:
                 self._clear()
-                print(f"{now - self.started:6.2f} s  {stage}" + (f": {done} of {total} done already" if total else ""),
-                      file=self.stream, flush=True)
+                print(
+                    f"{now - self.started:6.2f} s  {stage}"
+                    + (f": {done} of {total} done already" if total else ""),
+                    file=self.stream,
+                    flush=True,
+                )
         if self.on_terminal and total and (now - self.shown_at > 0.05 or done == total):
             self.shown_at = now
             line = f"{stage} {done}/{total} pages"
@@ -235,8 +258,10 @@ def _print_problems(error: ContentError) -> None:
     for problem in error.errors + error.warnings:
         print(problem, file=sys.stderr)
     count = len(error.errors)
-    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written, the last good site is unchanged.",
-          file=sys.stderr)
+    print(
+        f"{count} problem{'s' if count != 1 else ''} found; nothing was written, the last good site is unchanged.",
+        file=sys.stderr,
+    )
 
 
 def _annotate(problems: list[Problem]) -> None:

@@ -39,7 +39,9 @@ def main(project: Path, out: Path) -> None:
         html = jinja2.utils.markupsafe.Markup(converter.convert(body))
         target = out / path.relative_to(content).with_suffix(".html")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(title=meta["title"], summary=meta["summary"], body=html), encoding="utf-8")
+        target.write_text(
+            template.render(title=meta["title"], summary=meta["summary"], body=html), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,13 @@ from browser_support import serve_folder  # the tests' server
 
 LIGHTHOUSE_VERSION = "12.2.3"
 DEFAULT_LIGHTHOUSE_DIR = Path.home() / ".cache" / "patientsite" / f"lighthouse-{LIGHTHOUSE_VERSION}"
-PAGES = {"home": "index.html", "section": "leucopenia/causes.html", "checker": "leucopenia/checker.html",
-         "handout": "leucopenia/handout.html", "checker, Spanish": "es/leucopenia/checker.html"}
+PAGES = {
+    "home": "index.html",
+    "section": "leucopenia/causes.html",
+    "checker": "leucopenia/checker.html",
+    "handout": "leucopenia/handout.html",
+    "checker, Spanish": "es/leucopenia/checker.html",
+}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
 
@@ -113,8 +118,9 @@ def run(site: Path, lighthouse: Path, build: bool) -> int:
     rows, notes = {}, []
     with serve_folder(site, prefix="/repo/") as site_url, tempfile.TemporaryDirectory() as reports:
         if build:
-            subprocess.run([sys.executable, "build.py", "--out", str(site), "--base-url", site_url], cwd=ROOT,
-                           check=True)
+            subprocess.run(
+                [sys.executable, "build.py", "--out", str(site), "--base-url", site_url], cwd=ROOT, check=True
+            )
         for name, page in PAGES.items():
             result = audit(lighthouse, site_url + page, Path(reports) / f"{name}.json")
             rows[f"{name} ({page})"] = scores(result)

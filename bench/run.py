@@ -69,8 +69,10 @@ def main() -> int:
     if len(results) > 1:
         small, large = results[0], results[-1]
         growth = large.median("cold") / small.median("cold")
-        print(f"\ncold build growth from {small.pages} to {large.pages} pages: {growth:.2f}x "
-              f"for {large.pages / small.pages:.0f}x the pages ({'linear or better' if growth <= large.pages / small.pages else 'worse than linear'})")
+        print(
+            f"\ncold build growth from {small.pages} to {large.pages} pages: {growth:.2f}x "
+            f"for {large.pages / small.pages:.0f}x the pages ({'linear or better' if growth <= large.pages / small.pages else 'worse than linear'})"
+        )
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -94,14 +96,18 @@ def measure(pages: int, root: Path, repeat: int, edits: int) -> Figures:
         _say(pages, f"warm build {run + 1}: {seconds:.2f} s")
         out = root / "floor-out"
         shutil.rmtree(out, ignore_errors=True)
-        seconds, _ = _timed([sys.executable, str(REPO / "bench" / "floor.py"), str(project), str(out)], project)
+        seconds, _ = _timed(
+            [sys.executable, str(REPO / "bench" / "floor.py"), str(project), str(out)], project
+        )
         figures.seconds.setdefault("floor", []).append(seconds)
         _say(pages, f"floor {run + 1}: {seconds:.2f} s")
         for name, command in others.items():
             seconds, _ = _timed(command, root)
             figures.seconds.setdefault(name, []).append(seconds)
             _say(pages, f"{name} {run + 1}: {seconds:.2f} s")
-    rounds = [cold / floor for cold, floor in zip(figures.seconds["cold"], figures.seconds["floor"], strict=True)]
+    rounds = [
+        cold / floor for cold, floor in zip(figures.seconds["cold"], figures.seconds["floor"], strict=True)
+    ]
     _say(pages, "cold build ÷ floor, round by round: " + ", ".join(f"{ratio:.2f}" for ratio in rounds))
     figures.save_to_page = _save_to_page(project, edits)
     return figures
@@ -124,8 +130,10 @@ def _save_to_page(project: Path, edits: int) -> list[float]:
         for edit in range(edits):
             settled.clear()
             saved = time.perf_counter()
-            path.write_text(original + f"\nThis is edit {edit + 1}. It is short and plain [@source-0000-0].\n",
-                            encoding="utf-8")
+            path.write_text(
+                original + f"\nThis is edit {edit + 1}. It is short and plain [@source-0000-0].\n",
+                encoding="utf-8",
+            )
             if not settled.wait(timeout=120):
                 raise RuntimeError("the preview did not rebuild within two minutes")
             written = next(at for at, _, outcome in outcomes if at > saved and outcome.pages_changed)
@@ -140,10 +148,21 @@ def _others(project: Path, root: Path) -> dict[str, list[str]]:
     commands = {}
     if importlib.util.find_spec("mkdocs"):
         config = root / "mkdocs.yml"
-        config.write_text(f"site_name: Synthetic guide\ndocs_dir: {project / 'content'}\n"
-                          f"site_dir: {root / 'mkdocs-out'}\n"
-                          "markdown_extensions: [tables, attr_list, admonition, toc, sane_lists, def_list]\n")
-        commands["MkDocs"] = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "-f", str(config)]
+        config.write_text(
+            f"site_name: Synthetic guide\ndocs_dir: {project / 'content'}\n"
+            f"site_dir: {root / 'mkdocs-out'}\n"
+            "markdown_extensions: [tables, attr_list, admonition, toc, sane_lists, def_list]\n"
+        )
+        commands["MkDocs"] = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--quiet",
+            "--clean",
+            "-f",
+            str(config),
+        ]
     if importlib.util.find_spec("pelican"):
         settings = root / "pelicanconf.py"
         settings.write_text(
@@ -151,15 +170,29 @@ def _others(project: Path, root: Path) -> dict[str, list[str]]:
             "TIMEZONE = 'UTC'\nDEFAULT_DATE = (2026, 11, 1)\nFEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\n"
             "MARKDOWN = {'extensions': ['markdown.extensions.meta', 'markdown.extensions.tables', "
             "'markdown.extensions.attr_list', 'markdown.extensions.admonition', 'markdown.extensions.toc', "
-            "'markdown.extensions.sane_lists', 'markdown.extensions.def_list'], 'output_format': 'html5'}\n")
-        commands["Pelican"] = [sys.executable, "-m", "pelican", str(project / "content"), "-o",
-                               str(root / "pelican-out"), "-s", str(settings), "-q", "--delete-output-directory"]
+            "'markdown.extensions.sane_lists', 'markdown.extensions.def_list'], 'output_format': 'html5'}\n"
+        )
+        commands["Pelican"] = [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(project / "content"),
+            "-o",
+            str(root / "pelican-out"),
+            "-s",
+            str(settings),
+            "-q",
+            "--delete-output-directory",
+        ]
     return commands
 
 
 def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and the peak resident size (MB) of the largest process the command ran."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -175,17 +208,26 @@ def table(results: list[Figures]) -> str:
     lines = ["| pages | what | median | ratio to the floor | target |", "|---:|---|---:|---:|---|"]
     for figures in results:
         floor = figures.median("floor")
-        for name, label in [("cold", "(a) cold build"), ("warm", "(b) warm build, nothing changed"),
-                            ("floor", "(e) floor"), ("MkDocs", "MkDocs"), ("Pelican", "Pelican")]:
+        for name, label in [
+            ("cold", "(a) cold build"),
+            ("warm", "(b) warm build, nothing changed"),
+            ("floor", "(e) floor"),
+            ("MkDocs", "MkDocs"),
+            ("Pelican", "Pelican"),
+        ]:
             value = figures.median(name)
             if value is None:
                 continue
             target = f"≤ {TARGETS[name]:g} × floor" if name in TARGETS else ""
             lines.append(f"| {figures.pages} | {label} | {value:.2f} s | {value / floor:.2f} × | {target} |")
         if figures.save_to_page:
-            lines.append(f"| {figures.pages} | (c) save to page, in the preview | "
-                         f"{statistics.median(figures.save_to_page) * 1000:.0f} ms | | ≤ 100 ms |")
-        lines.append(f"| {figures.pages} | (d) peak memory, largest process | {figures.peak_mb:.0f} MB | | ≤ 200 MB |")
+            lines.append(
+                f"| {figures.pages} | (c) save to page, in the preview | "
+                f"{statistics.median(figures.save_to_page) * 1000:.0f} ms | | ≤ 100 ms |"
+            )
+        lines.append(
+            f"| {figures.pages} | (d) peak memory, largest process | {figures.peak_mb:.0f} MB | | ≤ 200 MB |"
+        )
     return "\n".join(lines)
 
 

@@ -16,23 +16,90 @@ from pathlib import Path
 SECTIONS_PER_TOPIC = 10
 SOURCES_PER_TOPIC = 4
 HEADINGS = (
-    "What it means", "How it feels", "Common causes", "Tests you may have", "Treatment",
-    "Day to day", "When to get help",
+    "What it means",
+    "How it feels",
+    "Common causes",
+    "Tests you may have",
+    "Treatment",
+    "Day to day",
+    "When to get help",
 )
-PEOPLE = ("Your doctor", "A nurse", "The lab", "Your body", "Some people", "Most people", "Your family",
-          "A friend", "The team", "Your child")
-ACTIONS = ("can check", "will look at", "may ask about", "often finds", "wants to know", "can help with",
-           "will talk about", "may test", "can treat", "writes down")
-THINGS = ("your blood count", "the cells that fight germs", "a fever", "your skin", "how you feel",
-          "the last test", "your medicines", "a cut or a sore", "your sleep", "what you eat", "a cough",
-          "the results")
-TAILS = ("today.", "once a week.", "at the next visit.", "when you feel sick.", "after the test.",
-         "before you go home.", "in a few days.", "if it gets worse.", "with you.", "in plain words.")
-ADVICE = ("Wash your hands often.", "Drink plenty of water.", "Keep a list of your medicines.",
-          "Rest when you feel tired.", "Ask if you do not understand.", "Write down your questions.",
-          "Keep cuts clean and dry.", "Eat well each day.", "Take your time.", "Call if you are worried.")
-TOPIC_WORDS = ("blood", "skin", "lung", "heart", "bone", "gut", "eye", "ear", "nerve", "joint", "liver",
-               "kidney")
+PEOPLE = (
+    "Your doctor",
+    "A nurse",
+    "The lab",
+    "Your body",
+    "Some people",
+    "Most people",
+    "Your family",
+    "A friend",
+    "The team",
+    "Your child",
+)
+ACTIONS = (
+    "can check",
+    "will look at",
+    "may ask about",
+    "often finds",
+    "wants to know",
+    "can help with",
+    "will talk about",
+    "may test",
+    "can treat",
+    "writes down",
+)
+THINGS = (
+    "your blood count",
+    "the cells that fight germs",
+    "a fever",
+    "your skin",
+    "how you feel",
+    "the last test",
+    "your medicines",
+    "a cut or a sore",
+    "your sleep",
+    "what you eat",
+    "a cough",
+    "the results",
+)
+TAILS = (
+    "today.",
+    "once a week.",
+    "at the next visit.",
+    "when you feel sick.",
+    "after the test.",
+    "before you go home.",
+    "in a few days.",
+    "if it gets worse.",
+    "with you.",
+    "in plain words.",
+)
+ADVICE = (
+    "Wash your hands often.",
+    "Drink plenty of water.",
+    "Keep a list of your medicines.",
+    "Rest when you feel tired.",
+    "Ask if you do not understand.",
+    "Write down your questions.",
+    "Keep cuts clean and dry.",
+    "Eat well each day.",
+    "Take your time.",
+    "Call if you are worried.",
+)
+TOPIC_WORDS = (
+    "blood",
+    "skin",
+    "lung",
+    "heart",
+    "bone",
+    "gut",
+    "eye",
+    "ear",
+    "nerve",
+    "joint",
+    "liver",
+    "kidney",
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +123,9 @@ def make_site(root: Path, pages: int, repo: Path) -> Path:
     shape = SiteShape(pages)
     rng = random.Random(pages)
     (content / "site.yaml").write_text(site_yaml(shape))
-    shutil.copy2(repo / "tests" / "fixtures" / "minimal" / "content" / "strings.yaml", content / "strings.yaml")
+    shutil.copy2(
+        repo / "tests" / "fixtures" / "minimal" / "content" / "strings.yaml", content / "strings.yaml"
+    )
     (content / "index.md").write_text(home_page(shape))
     for topic in range(shape.topics):
         folder = content / topic_slug(topic)
@@ -145,8 +214,10 @@ def section_page(shape: SiteShape, topic: int, section: int, rng: random.Random)
                 f"[topic page](topic.yaml). The [first page](../index.md) lists every topic."
             )
         if number == 5:
-            parts.append(f'!!! urgent "Get help now"\n    Call for help if you have a high fever '
-                         f'[@{source_id(topic, 3)}]. Do not wait.')
+            parts.append(
+                f'!!! urgent "Get help now"\n    Call for help if you have a high fever '
+                f"[@{source_id(topic, 3)}]. Do not wait."
+            )
     return front + "\n\n".join(parts) + "\n"
 
 
@@ -166,8 +237,9 @@ def _list(rng: random.Random) -> str:
 
 
 def _table(rng: random.Random) -> str:
-    rows = "\n".join(f"| {rng.choice(THINGS)} | {rng.randint(1, 9)} a day | {rng.choice(TAILS)} |"
-                     for _ in range(4))
+    rows = "\n".join(
+        f"| {rng.choice(THINGS)} | {rng.randint(1, 9)} a day | {rng.choice(TAILS)} |" for _ in range(4)
+    )
     return "| What | How often | When |\n|---|---|---|\n" + rows
 
 

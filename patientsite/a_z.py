@@ -62,8 +62,15 @@ def search_index(content: Content, paths: dict[str, str], from_path: str) -> lis
             index.append(_found(page.title, paths[page.key], topic.title, (), from_path))
         for glossary in glossary_pages(topic):
             for term in glossary.terms:
-                index.append(_found(term.term, f"{paths[glossary.key]}#{term.anchor}", glossary.title,
-                                    term.also, from_path))
+                index.append(
+                    _found(
+                        term.term,
+                        f"{paths[glossary.key]}#{term.anchor}",
+                        glossary.title,
+                        term.also,
+                        from_path,
+                    )
+                )
     return index
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from .problems import Problem
 
-SUMMARY_INTRO = ("Fix them from the top: one mistake can hide the next. Each says the file and line, what is "
-                 "wrong, and after the dash how to fix it.")
+SUMMARY_INTRO = (
+    "Fix them from the top: one mistake can hide the next. Each says the file and line, what is "
+    "wrong, and after the dash how to fix it."
+)
 
 
 def in_github_actions(environ: Mapping[str, str] = os.environ) -> bool:
@@ -27,8 +29,10 @@ def annotation(problem: Problem, folder: str = "") -> str:
     command = "warning" if problem.is_warning else "error"
     title = f"Content {'warning' if problem.is_warning else 'problem'}: {problem.field}"
     file = f"{folder}/{problem.file}" if folder else problem.file
-    properties = ",".join(f"{name}={_property(value)}" for name, value in
-                          (("file", file), ("line", str(problem.line)), ("title", title)))
+    properties = ",".join(
+        f"{name}={_property(value)}"
+        for name, value in (("file", file), ("line", str(problem.line)), ("title", title))
+    )
     return f"::{command} {properties}::{_message(f'{problem.message} — {problem.hint}')}"
 
 

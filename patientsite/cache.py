@@ -147,9 +147,13 @@ def _library_version(name: str) -> str:
 
 def _metadata_folders(name: str) -> list[str]:
     """The metadata folders on sys.path ('name-1.0.dist-info', 'name.egg-info') of a distribution, in order."""
-    return [folder for entry in sys.path for folder in _names_in(entry)
-            if folder.endswith((".dist-info", ".egg-info"))
-            and _normalized(os.path.splitext(folder)[0].partition("-")[0]) == name]
+    return [
+        folder
+        for entry in sys.path
+        for folder in _names_in(entry)
+        if folder.endswith((".dist-info", ".egg-info"))
+        and _normalized(os.path.splitext(folder)[0].partition("-")[0]) == name
+    ]
 
 
 @cache
@@ -168,7 +172,11 @@ def _read(path: Path) -> dict[str, object]:
     """The entries in a store's file, or none at all if it is missing or damaged in any way."""
     try:
         data = path.read_bytes()
-        header, checksum, payload = data[: len(FORMAT)], data[len(FORMAT) : len(FORMAT) + 64], data[len(FORMAT) + 64 :]
+        header, checksum, payload = (
+            data[: len(FORMAT)],
+            data[len(FORMAT) : len(FORMAT) + 64],
+            data[len(FORMAT) + 64 :],
+        )
         if header != FORMAT or checksum != hashlib.sha256(payload).hexdigest().encode():
             return {}
         entries = pickle.loads(payload)

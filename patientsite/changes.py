@@ -23,14 +23,19 @@ GIT_SECONDS = 10
 def check_updated_dates(content_dir: Path, project_root: Path, problems: Problems) -> None:
     """Warn of each content file whose text differs from the last commit's while its `updated` is the same."""
     listed = _git(content_dir, ["diff", "--name-only", "--relative", "-z", "HEAD", "--", "."])
-    names = [name for name in (listed or b"").decode("utf-8", "replace").split("\0")
-             if name.endswith(CONTENT_SUFFIXES) and "\n" not in name and (content_dir / name).is_file()]
+    names = [
+        name
+        for name in (listed or b"").decode("utf-8", "replace").split("\0")
+        if name.endswith(CONTENT_SUFFIXES) and "\n" not in name and (content_dir / name).is_file()
+    ]
     if not names:
         return
     committed = _committed_texts(content_dir, names)
     for name in names:
         if name in committed:
-            _compare(content_dir / name, _display(content_dir / name, project_root), committed[name], problems)
+            _compare(
+                content_dir / name, _display(content_dir / name, project_root), committed[name], problems
+            )
 
 
 def _compare(path: Path, display_name: str, committed: str, problems: Problems) -> None:
@@ -45,8 +50,13 @@ def _compare(path: Path, display_name: str, committed: str, problems: Problems) 
     updated = mapping["updated"]
     # A page already dated today was edited again today: its date is right.
     if text != text_before and updated == before[0]["updated"] and updated != date.today():
-        problems.warn(display_name, mapping.line_of("updated"), "updated",
-                      "the text changed since the last commit but 'updated:' did not", "set it to today's date")
+        problems.warn(
+            display_name,
+            mapping.line_of("updated"),
+            "updated",
+            "the text changed since the last commit but 'updated:' did not",
+            "set it to today's date",
+        )
 
 
 def _parsed(text: str, path: Path, display_name: str) -> tuple[YamlMap, object] | None:
@@ -81,7 +91,7 @@ def _committed_texts(content_dir: Path, names: list[str]) -> dict[str, str]:
         if len(header) != 3 or header[1] != b"blob":  # "HEAD:./x missing": not in the last commit
             continue
         size = int(header[2])
-        texts[name] = output[position:position + size].decode("utf-8", "replace")
+        texts[name] = output[position : position + size].decode("utf-8", "replace")
         position += size + 1
     return texts
 
@@ -89,8 +99,14 @@ def _committed_texts(content_dir: Path, names: list[str]) -> dict[str, str]:
 def _git(folder: Path, arguments: list[str], given: bytes | None = None) -> bytes | None:
     """What a git command prints, run in `folder`; None without git, outside a work tree, or before a commit."""
     try:
-        completed = subprocess.run(["git", *arguments], cwd=folder, input=given, capture_output=True,
-                                   timeout=GIT_SECONDS, check=False)
+        completed = subprocess.run(
+            ["git", *arguments],
+            cwd=folder,
+            input=given,
+            capture_output=True,
+            timeout=GIT_SECONDS,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return completed.stdout if completed.returncode == 0 else None

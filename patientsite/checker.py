@@ -71,18 +71,62 @@ MESSAGES: dict[str, frozenset[str]] = {
 
 # The page's words: form labels and hints, headings, the urgent box, table captions.
 LABELS = (
-    "intro", "no_script", "count", "count_hint", "unit", "unit_hint", "neutrophils", "neutrophils_hint",
-    "neutrophil_percent", "neutrophil_percent_hint", "band_percent", "band_percent_hint", "anc", "anc_hint",
-    "anc_unit", "anc_unit_same", "lab_range", "lab_range_hint", "lab_range_low", "lab_range_high", "age",
-    "adult", "child", "submit", "result", "details", "problem", "scale_count", "scale_anc", "urgent_title", "urgent", "how_to_read", "table",
-    "count_table_caption", "anc_table_caption", "column_range_per_microlitre", "column_range_thousands",
+    "intro",
+    "no_script",
+    "count",
+    "count_hint",
+    "unit",
+    "unit_hint",
+    "neutrophils",
+    "neutrophils_hint",
+    "neutrophil_percent",
+    "neutrophil_percent_hint",
+    "band_percent",
+    "band_percent_hint",
+    "anc",
+    "anc_hint",
+    "anc_unit",
+    "anc_unit_same",
+    "lab_range",
+    "lab_range_hint",
+    "lab_range_low",
+    "lab_range_high",
+    "age",
+    "adult",
+    "child",
+    "submit",
+    "result",
+    "details",
+    "problem",
+    "scale_count",
+    "scale_anc",
+    "urgent_title",
+    "urgent",
+    "how_to_read",
+    "table",
+    "count_table_caption",
+    "anc_table_caption",
+    "column_range_per_microlitre",
+    "column_range_thousands",
     "column_meaning",
 )
 
 # The words of the printable summary for an appointment; its questions are a list beside them.
 APPOINTMENT_LABELS = (
-    "heading", "intro", "print", "title", "numbers", "count", "neutrophils", "bands", "anc", "lab_range", "age",
-    "meaning", "range_source", "questions_heading",
+    "heading",
+    "intro",
+    "print",
+    "title",
+    "numbers",
+    "count",
+    "neutrophils",
+    "bands",
+    "anc",
+    "lab_range",
+    "age",
+    "meaning",
+    "range_source",
+    "questions_heading",
 )
 # More would push the summary onto a second printed page (tests/test_appointment_sheet.py prints it).
 MAX_QUESTIONS = 8
@@ -218,8 +262,10 @@ class CheckerConfig:
     def lab_scale(self) -> tuple[ScaleBand, ...]:
         """The lab's range as three bands (below, within, above); the script writes in the two limits."""
         width = SCALE_WIDTH // len(LAB_RANGE_VERDICTS)
-        return tuple(ScaleBand(index * width, width, 0, None, tone, "")
-                     for index, tone in enumerate(("warning", "tip", "plain")))
+        return tuple(
+            ScaleBand(index * width, width, 0, None, tone, "")
+            for index, tone in enumerate(("warning", "tip", "plain"))
+        )
 
     def scale_label(self, kind: str, words: Words) -> str:
         """What a scale shows, for screen readers: its name, then each band with its counts."""
@@ -252,9 +298,24 @@ def read_checker(fields: Fields, problems: Problems) -> CheckerConfig | None:
     number_groups = _number_groups(fields)
     if len(problems.errors) > before:
         return None
-    return CheckerConfig(units, lowest, highest, lowest_end, highest_end, typical_source, typical_source_id,
-                         count_ranges, anc_ranges, verdicts, labels, how_to_read, messages, appointment,
-                         also_read_numbers_as, number_groups)
+    return CheckerConfig(
+        units,
+        lowest,
+        highest,
+        lowest_end,
+        highest_end,
+        typical_source,
+        typical_source_id,
+        count_ranges,
+        anc_ranges,
+        verdicts,
+        labels,
+        how_to_read,
+        messages,
+        appointment,
+        also_read_numbers_as,
+        number_groups,
+    )
 
 
 def _units(fields: Fields, problems: Problems) -> Iterator[Unit]:
@@ -272,14 +333,23 @@ def _units(fields: Fields, problems: Problems) -> Iterator[Unit]:
         )
         item.finish()
         if unit.id in seen:
-            problems.add(fields.file, mapping.line_of("id"), "units.id",
-                         f"'{unit.id}' is used twice (first on line {seen[unit.id]})",
-                         "give each unit its own id")
+            problems.add(
+                fields.file,
+                mapping.line_of("id"),
+                "units.id",
+                f"'{unit.id}' is used twice (first on line {seen[unit.id]})",
+                "give each unit its own id",
+            )
         seen[unit.id] = mapping.line_of("id")
         yield unit
     if mappings and 1 not in [mapping.get("cells_per_microlitre") for mapping in mappings]:
-        problems.add(fields.file, fields.line("units"), "units", "no unit has cells_per_microlitre: 1",
-                     "the checker compares counts per µL: keep a unit 'per µL' with cells_per_microlitre: 1")
+        problems.add(
+            fields.file,
+            fields.line("units"),
+            "units",
+            "no unit has cells_per_microlitre: 1",
+            "the checker compares counts per µL: keep a unit 'per µL' with cells_per_microlitre: 1",
+        )
 
 
 def _limits(fields: Fields, lowest_name: str, highest_name: str) -> tuple[int, int]:
@@ -289,9 +359,13 @@ def _limits(fields: Fields, lowest_name: str, highest_name: str) -> tuple[int, i
     if lowest is None or highest is None:
         return 0, 0
     if lowest >= highest:
-        fields.problems.add(fields.file, fields.line(lowest_name), lowest_name,
-                            f"{lowest:,} is not below {highest_name} ({highest:,})",
-                            f"{lowest_name} is the smallest believable value, {highest_name} the largest")
+        fields.problems.add(
+            fields.file,
+            fields.line(lowest_name),
+            lowest_name,
+            f"{lowest:,} is not below {highest_name} ({highest:,})",
+            f"{lowest_name} is the smallest believable value, {highest_name} the largest",
+        )
         return 0, 0
     return lowest, highest
 
@@ -300,9 +374,13 @@ def _check_range_limits(fields: Fields, counts: tuple[int, int], range_ends: tup
     if 0 in counts + range_ends:
         return  # already reported
     if range_ends[0] < counts[0] or range_ends[1] > counts[1]:
-        fields.problems.add(fields.file, fields.line("lowest_range_end"), "lowest_range_end",
-                            "a lab's range must lie within lowest_count and highest_count",
-                            f"keep both range ends between {counts[0]:,} and {counts[1]:,}")
+        fields.problems.add(
+            fields.file,
+            fields.line("lowest_range_end"),
+            "lowest_range_end",
+            "a lab's range must lie within lowest_count and highest_count",
+            f"keep both range ends between {counts[0]:,} and {counts[1]:,}",
+        )
 
 
 def _ranges(fields: Fields, name: str, problems: Problems, neutrophils: bool) -> tuple[Range, ...]:
@@ -325,23 +403,31 @@ def _range(item: Fields, neutrophils: bool) -> Range | None:
     }
     if neutrophils:
         flags["leads"] = _optional_flag(item, "leads", "on a grade that comes before the total count")
-        flags["duffy_note"] = _flag(item, "duffy_note", "write 'duffy_note: true' to show the Duffy-null note "
-                                    "with this range, or 'duffy_note: false'")
+        flags["duffy_note"] = _flag(
+            item,
+            "duffy_note",
+            "write 'duffy_note: true' to show the Duffy-null note with this range, or 'duffy_note: false'",
+        )
     verdict = _verdict(item)
     summary = item.text("summary")
     item.finish()
     if start is not None and end is not None and end < start:
-        item.problems.add(item.file, item.line("to"), _label(item, "to"),
-                          f"{end:,} is below from ({start:,})",
-                          "'to' is the last count in the range, so it cannot be below 'from'")
+        item.problems.add(
+            item.file,
+            item.line("to"),
+            _label(item, "to"),
+            f"{end:,} is below from ({start:,})",
+            "'to' is the last count in the range, so it cannot be below 'from'",
+        )
         return None
     if range_id is None or start is None or verdict is None or summary is None or None in flags.values():
         return None
     return Range(range_id, start, end, verdict, summary, **flags)
 
 
-def _check_sequence(file: str, name: str, items: list[tuple[YamlMap, Range | None]],
-                    problems: Problems) -> None:
+def _check_sequence(
+    file: str, name: str, items: list[tuple[YamlMap, Range | None]], problems: Problems
+) -> None:
     """The ranges start at 0, follow one another without gap or overlap, and only the last is open-ended."""
     previous: Range | None = None
     ids: set[str] = set()
@@ -350,46 +436,74 @@ def _check_sequence(file: str, name: str, items: list[tuple[YamlMap, Range | Non
             previous = None
             continue
         if current.id in ids:
-            problems.add(file, mapping.line_of("id"), f"{name}.id", f"'{current.id}' is used twice",
-                         "give each range its own id")
+            problems.add(
+                file,
+                mapping.line_of("id"),
+                f"{name}.id",
+                f"'{current.id}' is used twice",
+                "give each range its own id",
+            )
         ids.add(current.id)
         if index == 0 and current.start != 0:
-            problems.add(file, mapping.line_of("from"), f"{name}.from",
-                         f"the first range starts at {current.start:,}, not 0",
-                         "start the first range at 'from: 0' so that every count has a range")
+            problems.add(
+                file,
+                mapping.line_of("from"),
+                f"{name}.from",
+                f"the first range starts at {current.start:,}, not 0",
+                "start the first range at 'from: 0' so that every count has a range",
+            )
         if previous is not None and previous.end is not None and current.start != previous.end + 1:
             _add_gap_or_overlap(file, name, mapping, previous, current, problems)
         _check_open_end(file, name, mapping, current, index == len(items) - 1, problems)
         previous = current
 
 
-def _add_gap_or_overlap(file: str, name: str, mapping: YamlMap, previous: Range, current: Range,
-                        problems: Problems) -> None:
+def _add_gap_or_overlap(
+    file: str, name: str, mapping: YamlMap, previous: Range, current: Range, problems: Problems
+) -> None:
     what = "counts in between have no range" if current.start > previous.end + 1 else "the ranges overlap"
     where = f"'{current.id}' starts at {current.start:,} but '{previous.id}' ends at {previous.end:,}"
-    problems.add(file, mapping.line_of("from"), f"{name}.from", f"{where}: {what}",
-                 f"start '{current.id}' at {previous.end + 1:,}, one above the end of the range before it")
+    problems.add(
+        file,
+        mapping.line_of("from"),
+        f"{name}.from",
+        f"{where}: {what}",
+        f"start '{current.id}' at {previous.end + 1:,}, one above the end of the range before it",
+    )
 
 
-def _check_open_end(file: str, name: str, mapping: YamlMap, current: Range, last: bool,
-                    problems: Problems) -> None:
+def _check_open_end(
+    file: str, name: str, mapping: YamlMap, current: Range, last: bool, problems: Problems
+) -> None:
     if current.end is None and not last:
-        problems.add(file, mapping.line, f"{name}.to",
-                     f"'{current.id}' has no 'to' but is not the last range",
-                     "give it a 'to', or move it to the end of the list")
+        problems.add(
+            file,
+            mapping.line,
+            f"{name}.to",
+            f"'{current.id}' has no 'to' but is not the last range",
+            "give it a 'to', or move it to the end of the list",
+        )
     if current.end is not None and last:
-        problems.add(file, mapping.line_of("to"), f"{name}.to",
-                     f"the last range ends at {current.end:,}, so higher counts have no range",
-                     "leave 'to' out of the last range")
+        problems.add(
+            file,
+            mapping.line_of("to"),
+            f"{name}.to",
+            f"the last range ends at {current.end:,}, so higher counts have no range",
+            "leave 'to' out of the last range",
+        )
 
 
 def _check_typical(fields: Fields, ranges: tuple[Range, ...], problems: Problems) -> None:
     typical = [r.id for r in ranges if r.typical]
     if ranges and len(typical) != 1:
         found = f"{len(typical)} are" + (f" ({', '.join(typical)})" if typical else "")
-        problems.add(fields.file, fields.line("count_ranges"), "count_ranges.typical",
-                     f"one range must be marked 'typical: true'; {found}",
-                     "mark the range the checker names as 'the typical adult range'")
+        problems.add(
+            fields.file,
+            fields.line("count_ranges"),
+            "count_ranges.typical",
+            f"one range must be marked 'typical: true'; {found}",
+            "mark the range the checker names as 'the typical adult range'",
+        )
 
 
 def _verdict(item: Fields) -> Verdict | None:
@@ -430,9 +544,13 @@ def _messages(fields: Fields, problems: Problems) -> dict[str, str]:
         for placeholder in PLACEHOLDER.findall(text):
             if placeholder not in MESSAGES[key]:
                 allowed = ", ".join("{" + p + "}" for p in sorted(MESSAGES[key])) or "none"
-                problems.add(fields.file, fields.mapping["messages"].line_of(key), f"messages.{key}",
-                             f"'{{{placeholder}}}' is not filled in for this message",
-                             f"the placeholders this message can use: {allowed}")
+                problems.add(
+                    fields.file,
+                    fields.mapping["messages"].line_of(key),
+                    f"messages.{key}",
+                    f"'{{{placeholder}}}' is not filled in for this message",
+                    f"the placeholders this message can use: {allowed}",
+                )
     return messages
 
 
@@ -441,18 +559,26 @@ def _listed_source(fields: Fields, name: str) -> str:
     source_id = fields.identifier(name)
     listed = fields.mapping.get("sources")
     if source_id is not None and isinstance(listed, list) and source_id not in listed:
-        fields.problems.add(fields.file, fields.line(name), name,
-                            f"'{source_id}' is not in this file's sources",
-                            f"add it to 'sources' at the top of the file, or use one of: {', '.join(map(str, listed))}")
+        fields.problems.add(
+            fields.file,
+            fields.line(name),
+            name,
+            f"'{source_id}' is not in this file's sources",
+            f"add it to 'sources' at the top of the file, or use one of: {', '.join(map(str, listed))}",
+        )
     return source_id or ""
 
 
 def _number_groups(fields: Fields) -> str:
     value = fields.text("number_groups", required=False) or "locale"
     if value not in NUMBER_GROUPS:
-        fields.problems.add(fields.file, fields.line("number_groups"), "number_groups",
-                            f"{shown(value)} is not one of: {', '.join(NUMBER_GROUPS)}",
-                            "write 'locale' (the language's own mark, from Babel) or 'space' (3600 and 11 000)")
+        fields.problems.add(
+            fields.file,
+            fields.line("number_groups"),
+            "number_groups",
+            f"{shown(value)} is not one of: {', '.join(NUMBER_GROUPS)}",
+            "write 'locale' (the language's own mark, from Babel) or 'space' (3600 and 11 000)",
+        )
         return "locale"
     return value
 
@@ -464,9 +590,13 @@ def _locales(fields: Fields, name: str) -> tuple[str, ...]:
         try:
             Locale.parse(code.replace("-", "_"))
         except (ValueError, UnknownLocaleError):
-            fields.problems.add(fields.file, fields.line(name), name,
-                                f"{shown(code)} is not a language and region Babel knows",
-                                "write a language code with its region, such as es_MX or en_US")
+            fields.problems.add(
+                fields.file,
+                fields.line(name),
+                name,
+                f"{shown(code)} is not a language and region Babel knows",
+                "write a language code with its region, such as es_MX or en_US",
+            )
             continue
         codes.append(code.replace("-", "_"))
     return tuple(codes)
@@ -481,9 +611,13 @@ def _appointment(fields: Fields) -> AppointmentSheet | None:
     questions = tuple(q for index, item in enumerate(items) if (q := _question(group, items, index, item)))
     group.finish()
     if len(items) > MAX_QUESTIONS:
-        group.problems.add(group.file, group.line("questions"), _label(group, "questions"),
-                           f"there are {len(items)} questions, more than {MAX_QUESTIONS}",
-                           "keep the most useful ones, so that the summary fits on one printed page")
+        group.problems.add(
+            group.file,
+            group.line("questions"),
+            _label(group, "questions"),
+            f"there are {len(items)} questions, more than {MAX_QUESTIONS}",
+            "keep the most useful ones, so that the summary fits on one printed page",
+        )
     return AppointmentSheet({key: value for key, value in labels.items() if value is not None}, questions)
 
 
@@ -495,21 +629,35 @@ def _question(group: Fields, items: YamlList, index: int, item: object) -> Appoi
         text, unless = fields.text("question"), fields.text("unless_typed", required=False)
         fields.finish()
         if unless is not None and unless not in TYPED_NUMBERS:
-            group.problems.add(group.file, item.line_of("unless_typed"), f"{where}.unless_typed",
-                               f"{shown(unless)} is not one of: {', '.join(TYPED_NUMBERS)}",
-                               "name the number whose question goes once the reader typed it")
+            group.problems.add(
+                group.file,
+                item.line_of("unless_typed"),
+                f"{where}.unless_typed",
+                f"{shown(unless)} is not one of: {', '.join(TYPED_NUMBERS)}",
+                "name the number whose question goes once the reader typed it",
+            )
             return None
     elif isinstance(item, str) and item.strip():
         text, unless = item.strip(), None
     else:
-        group.problems.add(group.file, items.line_of(index), where, f"item {index + 1} is not a question",
-                           "write the question as text, or as 'question:' with 'unless_typed:' under it")
+        group.problems.add(
+            group.file,
+            items.line_of(index),
+            where,
+            f"item {index + 1} is not a question",
+            "write the question as text, or as 'question:' with 'unless_typed:' under it",
+        )
         return None
     if text is None:
         return None
     if not text.endswith("?"):
-        group.problems.add(group.file, items.line_of(index), where, f"item {index + 1} is not a question: '{text}'",
-                           "write it as the reader would ask it, ending with '?'")
+        group.problems.add(
+            group.file,
+            items.line_of(index),
+            where,
+            f"item {index + 1} is not a question: '{text}'",
+            "write it as the reader would ask it, ending with '?'",
+        )
     return AppointmentQuestion(text, unless or "")
 
 
@@ -522,9 +670,13 @@ def _group(fields: Fields, name: str) -> Fields | None:
     fields.known.add(name)
     if not isinstance(value, YamlMap):
         line = fields.line(name) if value is not None else fields.mapping.line
-        fields.problems.add(fields.file, line, _label(fields, name),
-                            "is missing" if value is None else "must be a group of 'name: value' lines",
-                            f"write '{name}:' and under it, indented, one line for each entry")
+        fields.problems.add(
+            fields.file,
+            line,
+            _label(fields, name),
+            "is missing" if value is None else "must be a group of 'name: value' lines",
+            f"write '{name}:' and under it, indented, one line for each entry",
+        )
         return None
     return Fields(value, fields.file, fields.problems, _label(fields, name))
 
@@ -539,8 +691,13 @@ def _flag(fields: Fields, name: str, hint: str, default: bool | None = None) -> 
     fields.known.add(name)
     if isinstance(value, bool):
         return value
-    fields.problems.add(fields.file, fields.line(name), _label(fields, name),
-                        "is missing" if value is None else "must be true or false", hint)
+    fields.problems.add(
+        fields.file,
+        fields.line(name),
+        _label(fields, name),
+        "is missing" if value is None else "must be true or false",
+        hint,
+    )
     return None
 
 
@@ -549,9 +706,13 @@ def _whole_number(fields: Fields, name: str, minimum: int, required: bool = True
     if value is None:
         return None
     if value != int(value) or value < minimum:
-        fields.problems.add(fields.file, fields.line(name), _label(fields, name),
-                            f"{value:g} is not a whole number of {minimum} or more",
-                            "write counts as whole numbers of cells per µL, without commas, e.g. 3500")
+        fields.problems.add(
+            fields.file,
+            fields.line(name),
+            _label(fields, name),
+            f"{value:g} is not a whole number of {minimum} or more",
+            "write counts as whole numbers of cells per µL, without commas, e.g. 3500",
+        )
         return None
     return int(value)
 
@@ -578,8 +739,16 @@ def scale_bands(ranges: tuple[Range, ...], words: Words, groups: str = "locale")
     bands = []
     for index, current in enumerate(ranges):
         following = ranges[index + 1] if index + 1 < len(ranges) else None
-        bands.append(ScaleBand(index * width, width, current.start, following.start if following else None,
-                               _tone(current, index - reference), _limit(current, following, words, groups)))
+        bands.append(
+            ScaleBand(
+                index * width,
+                width,
+                current.start,
+                following.start if following else None,
+                _tone(current, index - reference),
+                _limit(current, following, words, groups),
+            )
+        )
     return tuple(bands)
 
 
@@ -600,19 +769,22 @@ def _limit(current: Range, following: Range | None, words: Words, groups: str) -
     return written(count, words.locale, groups)
 
 
-
-def reference_rows(ranges: tuple[Range, ...], factor: int, words: Words,
-                   groups: str = "locale") -> tuple[ReferenceRow, ...]:
+def reference_rows(
+    ranges: tuple[Range, ...], factor: int, words: Words, groups: str = "locale"
+) -> tuple[ReferenceRow, ...]:
     """One table row a range, with its counts per µL and in the largest unit (×10⁹/L), in the page's words."""
     following = list(ranges[1:]) + [None]
     return tuple(
-        ReferenceRow(*range_texts(current, after, words, factor, groups), current.verdict.title, current.summary)
+        ReferenceRow(
+            *range_texts(current, after, words, factor, groups), current.verdict.title, current.summary
+        )
         for current, after in zip(ranges, following, strict=True)
     )
 
 
-def range_texts(current: Range, following: Range | None, words: Words, factor: int = 1000,
-                groups: str = "locale") -> tuple[str, str]:
+def range_texts(
+    current: Range, following: Range | None, words: Words, factor: int = 1000, groups: str = "locale"
+) -> tuple[str, str]:
     """A range as the table shows it, per µL and in the larger unit: in English ('3,500 to 4,499', '3.5 to
     4.49'); the first range reads 'below …', the last 'above …' or '… or more'. Numbers are written by Babel
     for the page's locale (thousands grouped as `groups` says), the words around them come from its
@@ -621,8 +793,10 @@ def range_texts(current: Range, following: Range | None, words: Words, factor: i
     def said(key: str, **cells: int) -> tuple[str, str]:
         per_microlitre = {name: written(count, words.locale, groups) for name, count in cells.items()}
         # an end is rounded down, so that it never reads as the start of the next range
-        in_unit = {name: _in_unit(count, factor, words.locale, groups, round_down=name == "high")
-                   for name, count in cells.items()}
+        in_unit = {
+            name: _in_unit(count, factor, words.locale, groups, round_down=name == "high")
+            for name, count in cells.items()
+        }
         return words.text(key, **per_microlitre), words.text(key, **in_unit)
 
     if current.start == 0 and following is not None:
@@ -660,7 +834,9 @@ def number_formats(locale: str, also: tuple[str, ...]) -> list[dict[str, str]]:
     """How the page writes numbers (its locale's decimal and group marks, from Babel: es writes 3,6 and
     12.000), then each other way its readers write them, without repeats. The script reads a number every
     way listed, and writes numbers the first way."""
-    ways = [{"decimal": get_decimal_symbol(code), "group": get_group_symbol(code)} for code in (locale, *also)]
+    ways = [
+        {"decimal": get_decimal_symbol(code), "group": get_group_symbol(code)} for code in (locale, *also)
+    ]
     return [way for index, way in enumerate(ways) if way not in ways[:index]]
 
 
@@ -684,7 +860,10 @@ def checker_script_data(config: CheckerConfig, words: Words) -> dict:
         "labRangeVerdicts": {name: _verdict_data(v) for name, v in config.lab_range_verdicts.items()},
         "typicalRange": range_texts(config.typical_range, None, words, groups=config.number_groups)[0],
         "typicalRangeSource": config.typical_range_source,
-        "headings": {name: config.labels[name] for name in ("result", "problem", "details", "count", "anc", "lab_range")},
+        "headings": {
+            name: config.labels[name]
+            for name in ("result", "problem", "details", "count", "anc", "lab_range")
+        },
         "messages": dict(config.messages),
         "numbers": number_formats(words.locale, config.also_read_numbers_as),
         "writeNumbers": number_writing(words.locale, config.number_groups),
@@ -694,14 +873,25 @@ def checker_script_data(config: CheckerConfig, words: Words) -> dict:
 
 
 def _unit_data(unit: Unit) -> dict:
-    return {"id": unit.id, "name": unit.name, "factor": unit.cells_per_microlitre,
-            "spellings": list(unit.spellings)}
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "factor": unit.cells_per_microlitre,
+        "spellings": list(unit.spellings),
+    }
 
 
 def _range_data(current: Range) -> dict:
-    return {"id": current.id, "from": current.start, "to": current.end, "sameDay": current.same_day,
-            "anyAge": current.any_age, "leads": current.leads, "duffyNote": current.duffy_note,
-            **_verdict_data(current.verdict)}
+    return {
+        "id": current.id,
+        "from": current.start,
+        "to": current.end,
+        "sameDay": current.same_day,
+        "anyAge": current.any_age,
+        "leads": current.leads,
+        "duffyNote": current.duffy_note,
+        **_verdict_data(current.verdict),
+    }
 
 
 def _verdict_data(verdict: Verdict) -> dict:
@@ -710,9 +900,17 @@ def _verdict_data(verdict: Verdict) -> dict:
 
 def reader_texts(config: CheckerConfig) -> list[str]:
     """Every sentence the checker can show a reader, for the readability gate; placeholders read as '3.6'."""
-    verdicts = [*(r.verdict for r in config.count_ranges + config.anc_ranges), *config.lab_range_verdicts.values()]
+    verdicts = [
+        *(r.verdict for r in config.count_ranges + config.anc_ranges),
+        *config.lab_range_verdicts.values(),
+    ]
     sheet = config.appointment
-    texts = [*config.how_to_read, *(f"{v.title}. {v.message}" for v in verdicts),
-             *(r.summary for r in config.count_ranges + config.anc_ranges), *config.messages.values(),
-             sheet.labels["intro"], *(question.text for question in sheet.questions)]
+    texts = [
+        *config.how_to_read,
+        *(f"{v.title}. {v.message}" for v in verdicts),
+        *(r.summary for r in config.count_ranges + config.anc_ranges),
+        *config.messages.values(),
+        sheet.labels["intro"],
+        *(question.text for question in sheet.questions),
+    ]
     return [re.sub(r"\{[a-z_]+\}", "3.6", text) for text in texts]

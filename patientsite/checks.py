@@ -21,7 +21,9 @@ from .validate import page_texts
 from .workers import map_in_order
 
 NOT_READ_ALOUD = re.compile(
-    r"<table.*?</table>|<pre.*?</pre>|<sup class=\"cite\".*?</sup>|<p class=\"admonition-title\">.*?</p>", re.DOTALL)
+    r"<table.*?</table>|<pre.*?</pre>|<sup class=\"cite\".*?</sup>|<p class=\"admonition-title\">.*?</p>",
+    re.DOTALL,
+)
 BLOCK_END = re.compile(r"</(p|li|h[2-6]|dd|dt|div)>")
 TAG = re.compile(r"<[^>]+>")
 WORDS_PER_WORKER = 100  # pages whose words are worth a worker of their own (about 50 ms of work)
@@ -52,8 +54,9 @@ def check_links(content: Content, texts: dict[str, PageText], problems: Problems
                     _check_link(topic, target, topic.urgent.line + line - 1, anchors, problems)
 
 
-def _check_link(page: Page | Topic, target: str, line: int, anchors: dict[str, set[str]],
-                problems: Problems) -> None:
+def _check_link(
+    page: Page | Topic, target: str, line: int, anchors: dict[str, set[str]], problems: Problems
+) -> None:
     if ":" in target.split("/")[0]:
         return  # a web address; validation has refused unsafe schemes
     path, _, anchor = target.partition("#")
@@ -61,13 +64,19 @@ def _check_link(page: Page | Topic, target: str, line: int, anchors: dict[str, s
     if key not in anchors:
         pages = sorted(k for k in anchors if posixpath.dirname(k) == posixpath.dirname(page.key))
         close = difflib.get_close_matches(key, pages, n=1)
-        hint = f"did you mean '{posixpath.relpath(close[0], posixpath.dirname(page.key))}'?" if close else (
-            "link to a page by its file name, e.g. causes.md, or to a web page with https://")
+        hint = (
+            f"did you mean '{posixpath.relpath(close[0], posixpath.dirname(page.key))}'?"
+            if close
+            else ("link to a page by its file name, e.g. causes.md, or to a web page with https://")
+        )
         problems.add(page.file, line, "link", f"'{target}' is not a page of the site", hint)
     elif anchor and anchor not in anchors[key]:
         close = difflib.get_close_matches(anchor, sorted(anchors[key]), n=3)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else (
-            "link to a heading on that page: its id is its words in lower case joined by dashes")
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?"
+            if close
+            else ("link to a heading on that page: its id is its words in lower case joined by dashes")
+        )
         problems.add(page.file, line, "link", f"'#{anchor}' is not a heading or place on {key}", hint)
 
 
@@ -75,9 +84,14 @@ def check_glossary_use(content: Content, texts: dict[str, PageText], problems: P
     """A term that no page uses (as the pages would explain it) is a warning: no reader meets it there. Each
     language's glossary is looked for on the pages in that language."""
     for page, term in (found for edition in content.editions for found in unused_terms(edition, texts)):
-        problems.warn(page.file, term.line, "terms.term", f"'{term.term}' is used on no page",
-                      "use the word where it helps a reader, add the form the pages use to its 'also' list, "
-                      "or delete the term")
+        problems.warn(
+            page.file,
+            term.line,
+            "terms.term",
+            f"'{term.term}' is used on no page",
+            "use the word where it helps a reader, add the form the pages use to its 'also' list, "
+            "or delete the term",
+        )
 
 
 def _anchors_by_page(content: Content, texts: dict[str, PageText]) -> dict[str, set[str]]:
@@ -102,16 +116,28 @@ class GradedPage:
 def pages_to_grade(content: Content, texts: dict[str, PageText]) -> list[GradedPage]:
     """Every page the gate grades, with its words (worked out once a build, on every core): in every language,
     each page in the language itself (a page not yet translated is graded as the original), 30 words or more."""
-    pages = [(page, edition.site.language) for edition in content.editions for page in all_pages(edition)
-             if not page.untranslated]
-    words = map_in_order(lambda item: main_text(item[0], texts[item[0].key]), pages,
-                         items_per_worker=WORDS_PER_WORKER)
-    return [GradedPage(page, language, text) for (page, language), text in zip(pages, words, strict=True)
-            if len(text.split()) >= 30]
+    pages = [
+        (page, edition.site.language)
+        for edition in content.editions
+        for page in all_pages(edition)
+        if not page.untranslated
+    ]
+    words = map_in_order(
+        lambda item: main_text(item[0], texts[item[0].key]), pages, items_per_worker=WORDS_PER_WORKER
+    )
+    return [
+        GradedPage(page, language, text)
+        for (page, language), text in zip(pages, words, strict=True)
+        if len(text.split()) >= 30
+    ]
 
 
-def check_readability(content: Content, graded: list[GradedPage], problems: Problems,
-                      score: Callable[[str, str], float] | None = None) -> dict[str, float]:
+def check_readability(
+    content: Content,
+    graded: list[GradedPage],
+    problems: Problems,
+    score: Callable[[str, str], float] | None = None,
+) -> dict[str, float]:
     """Each graded page's reading score in its language (`reading_score`); a page past its language's limit
     is a problem. `score(text, language)` measures: by default `reading_score`, the build passes grading's."""
     score = score or reading_score
@@ -122,8 +148,14 @@ def check_readability(content: Content, graded: list[GradedPage], problems: Prob
         problem = _past_the_limit(scores[page.key], language, content.site)
         if problem:
             field_name, message = problem
-            problems.add(page.file, 1, field_name, message, "use shorter sentences and everyday words; the "
-                         f"longest sentence is: '{_longest_sentence(graded_page.words)}'")
+            problems.add(
+                page.file,
+                1,
+                field_name,
+                message,
+                "use shorter sentences and everyday words; the "
+                f"longest sentence is: '{_longest_sentence(graded_page.words)}'",
+            )
     return scores
 
 
@@ -146,15 +178,21 @@ def score_name(language: str) -> str:
 
 def score_names(content: Content) -> dict[str, str]:
     """What each page's reading score is, by page key."""
-    return {page.key: score_name(edition.site.language) for edition in content.editions for page in all_pages(edition)}
+    return {
+        page.key: score_name(edition.site.language)
+        for edition in content.editions
+        for page in all_pages(edition)
+    }
 
 
 def _past_the_limit(score: float, language: str, site: Site) -> tuple[str, str] | None:
     """(field, message) when a score is past its language's limit in site.yaml; else None."""
     if is_spanish(language):
         if score < site.min_fernandez_huerta:
-            return "reading ease", (f"the page reads at Fernández-Huerta {score:.1f}, below the limit of "
-                                    f"{site.min_fernandez_huerta:g} (higher is easier)")
+            return "reading ease", (
+                f"the page reads at Fernández-Huerta {score:.1f}, below the limit of "
+                f"{site.min_fernandez_huerta:g} (higher is easier)"
+            )
     elif score > site.max_grade:
         return "reading grade", f"the page reads at grade {score:.1f}, above the limit of {site.max_grade:g}"
     return None

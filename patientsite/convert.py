@@ -26,9 +26,44 @@ from .markup import CITATION, CITED_ID, leaves_site, resolve_link, slugify
 
 PAGE_SCHEME = "page:"
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "summary",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title"},
@@ -73,7 +108,11 @@ class MarkdownConverter:
         self.links = _PageLinks()
         self.markdown = markdown.Markdown(
             extensions=[
-                "tables", "attr_list", "admonition", "sane_lists", "def_list",
+                "tables",
+                "attr_list",
+                "admonition",
+                "sane_lists",
+                "def_list",
                 TocExtension(slugify=lambda value, separator: slugify(value)),
                 _CitationsAndLinks(self.links),
             ],
@@ -90,8 +129,12 @@ class MarkdownConverter:
             raise MarkdownTooDeep(page_key) from None
         html = _shift_headings(html)
         html = nh3.clean(
-            html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-            link_rel=None, strip_comments=True,
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
         )
         html = _keep_citations_on_their_line(html)
         return Fragment(html, frozenset(ID_ATTRIBUTE.findall(html)), _cited_ids(html))
@@ -103,7 +146,9 @@ class MarkdownConverter:
         return Fragment(html, fragment.ids, fragment.cited)
 
 
-def place_fragment(fragment_html: str, link_for: callable, cite_number: callable, source_label: str = "source") -> str:
+def place_fragment(
+    fragment_html: str, link_for: callable, cite_number: callable, source_label: str = "source"
+) -> str:
     """Fill in a fragment's markers for one page: `link_for(key, anchor)` → href, `cite_number(id)` → number;
     `source_label` is what a screen reader says before the number, in the page's language."""
     label = escape(source_label)
@@ -112,7 +157,9 @@ def place_fragment(fragment_html: str, link_for: callable, cite_number: callable
         links = []
         for source_id in match.group(1).split():
             number = cite_number(source_id)
-            links.append(f'<a href="#source-{source_id}"><span class="visually-hidden">{label} </span>{number}</a>')
+            links.append(
+                f'<a href="#source-{source_id}"><span class="visually-hidden">{label} </span>{number}</a>'
+            )
         return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
     def page_link(match: re.Match) -> str:
@@ -268,7 +315,9 @@ def _add_inline_shortcut(md: markdown.Markdown) -> None:
     Python-Markdown still has the two private methods the shortcuts stand in front of."""
     needs = _pattern_needs(md)
     private = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
-    if needs is not None and all(callable(getattr(treeprocessors.InlineProcessor, name, None)) for name in private):
+    if needs is not None and all(
+        callable(getattr(treeprocessors.InlineProcessor, name, None)) for name in private
+    ):
         md.treeprocessors.register(_InlineWithShortcuts(md, needs), "inline", 20)
 
 
@@ -276,9 +325,20 @@ def _add_inline_shortcut(md: markdown.Markdown) -> None:
 # without one of these characters (or, for a line break, this string). Python-Markdown tries every pattern on
 # every piece of text; most sentences hold few of these characters, or none.
 INLINE_PATTERN_NEEDS = {
-    "backtick": "`\\", "escape": "\\", "citation": "[", "reference": "[", "link": "[", "image_link": "[",
-    "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<",
-    "html": "<", "entity": "&", "em_strong": "*_",
+    "backtick": "`\\",
+    "escape": "\\",
+    "citation": "[",
+    "reference": "[",
+    "link": "[",
+    "image_link": "[",
+    "image_reference": "[",
+    "short_reference": "[",
+    "short_image_ref": "[",
+    "autolink": "<",
+    "automail": "<",
+    "html": "<",
+    "entity": "&",
+    "em_strong": "*_",
 }
 LINE_BREAK = "  \n"  # the "linebreak" pattern: two spaces at the end of a line
 
@@ -320,7 +380,8 @@ class _InlineWithShortcuts(treeprocessors.InlineProcessor):
                 patternIndex, start = patternIndex + 1, 0
                 continue
             data, matched, start = self._InlineProcessor__applyPattern(
-                self.inlinePatterns[patternIndex], data, patternIndex, start)
+                self.inlinePatterns[patternIndex], data, patternIndex, start
+            )
             if not matched:
                 patternIndex += 1
         return data

@@ -35,8 +35,11 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool):
-            return self._wrong(name, f"is read as {'yes' if value else 'no'}, not as text",
-                               f"put the text in quotes, e.g. {name}: \"No\"")
+            return self._wrong(
+                name,
+                f"is read as {'yes' if value else 'no'}, not as text",
+                f'put the text in quotes, e.g. {name}: "No"',
+            )
         if not isinstance(value, (str, int, float)):
             return self._wrong(name, "must be text", "write it as text, on one line or after '|'")
         text = str(value).strip()
@@ -45,22 +48,29 @@ class Fields:
                 self._wrong(name, "is empty", "write the text, or remove the field if it is optional")
             return None
         if len(text) > max_chars:
-            return self._wrong(name, f"is {len(text):,} characters long, more than {max_chars:,}",
-                               "shorten it or split the page")
+            return self._wrong(
+                name,
+                f"is {len(text):,} characters long, more than {max_chars:,}",
+                "shorten it or split the page",
+            )
         return text
 
     def identifier(self, name: str, required: bool = True) -> str | None:
         value = self.text(name, required)
         if value is not None and not ID_PATTERN.match(value):
-            return self._wrong(name, f"{shown(value)} is not a valid id",
-                               "use lower-case letters, digits and dashes only, e.g. 'nhs-neutropenia'")
+            return self._wrong(
+                name,
+                f"{shown(value)} is not a valid id",
+                "use lower-case letters, digits and dashes only, e.g. 'nhs-neutropenia'",
+            )
         return value
 
     def url(self, name: str, required: bool = True) -> str | None:
         value = self.text(name, required)
         if value is not None and not WEB_ADDRESS.match(value):
-            return self._wrong(name, f"{shown(value)} is not a web address",
-                               "write the full address, starting with https://")
+            return self._wrong(
+                name, f"{shown(value)} is not a web address", "write the full address, starting with https://"
+            )
         return value
 
     def date(self, name: str, required: bool = True) -> date | None:
@@ -71,7 +81,9 @@ class Fields:
             return value.date()  # '2026-11-25 10:00' is still the 25th; pages show dates, not times
         if isinstance(value, date):
             return value
-        return self._wrong(name, f"{shown(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-11-25")
+        return self._wrong(
+            name, f"{shown(value)} is not a date", "write the date as YYYY-MM-DD, e.g. 2026-11-25"
+        )
 
     def partial_date(self, name: str, required: bool = True) -> str | None:
         """A source's date: a year, a year and month, or a full date."""
@@ -82,8 +94,11 @@ class Fields:
             return (value.date() if isinstance(value, datetime) else value).isoformat()
         if isinstance(value, (int, str)) and re.match(r"^(19|20)\d\d(-(0[1-9]|1[0-2]))?$", str(value)):
             return str(value)
-        return self._wrong(name, f"{shown(value)} is not a date",
-                           "write the year (2024), year and month (2024-03) or full date (2024-03-15)")
+        return self._wrong(
+            name,
+            f"{shown(value)} is not a date",
+            "write the year (2024), year and month (2024-03) or full date (2024-03-15)",
+        )
 
     def number(self, name: str, required: bool = True) -> float | None:
         value = self._get(name, required, "number")
@@ -98,8 +113,13 @@ class Fields:
         texts = []
         for index, item in enumerate(items):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                self.problems.add(self.file, items.line_of(index), self._label(name),
-                                  f"item {index + 1} must be text", "write each item as '- some text'")
+                self.problems.add(
+                    self.file,
+                    items.line_of(index),
+                    self._label(name),
+                    f"item {index + 1} must be text",
+                    "write each item as '- some text'",
+                )
                 continue
             texts.append(str(item).strip())
         return tuple(texts)
@@ -122,9 +142,13 @@ class Fields:
             if isinstance(item, YamlMap):
                 mappings.append(item)
             else:
-                self.problems.add(self.file, items.line_of(index), self._label(name),
-                                  f"item {index + 1} must be a group of 'field: value' lines",
-                                  "indent its fields under the '- ' that starts the item")
+                self.problems.add(
+                    self.file,
+                    items.line_of(index),
+                    self._label(name),
+                    f"item {index + 1} must be a group of 'field: value' lines",
+                    "indent its fields under the '- ' that starts the item",
+                )
         return mappings
 
     def finish(self) -> None:
@@ -132,17 +156,30 @@ class Fields:
             if key in self.known:
                 continue
             close = difflib.get_close_matches(key, sorted(self.known), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"the fields here are: {', '.join(sorted(self.known))}"
-            self.problems.add(self.file, self.mapping.line_of(key), self._label(key), "is not a known field", hint)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else f"the fields here are: {', '.join(sorted(self.known))}"
+            )
+            self.problems.add(
+                self.file, self.mapping.line_of(key), self._label(key), "is not a known field", hint
+            )
 
     def _get(self, name: str, required: bool, kind: str) -> object | None:
         self.known.add(name)
         value = self.mapping.get(name)
         if value is None and required and name in self.mapping:
-            self._wrong(name, f"is empty ({kind} required)", f"write the {kind} after '{name}:' on the same line")
+            self._wrong(
+                name, f"is empty ({kind} required)", f"write the {kind} after '{name}:' on the same line"
+            )
         elif value is None and required:
-            self.problems.add(self.file, self.mapping.line, self._label(name), f"is missing ({kind} required)",
-                              f"add a line '{name}: …'" + (f" to {self.where}" if self.where else ""))
+            self.problems.add(
+                self.file,
+                self.mapping.line,
+                self._label(name),
+                f"is missing ({kind} required)",
+                f"add a line '{name}: …'" + (f" to {self.where}" if self.where else ""),
+            )
         return value
 
     def _wrong(self, name: str, message: str, hint: str) -> None:

@@ -80,8 +80,12 @@ class Grader:
         self.connection.close()
 
 
-def grade_texts(graded: list[GradedPage], cache: Store | None = None, progress: Progress | None = None,
-                grader: Grader | None = None) -> Callable[[], ReadingGrade]:
+def grade_texts(
+    graded: list[GradedPage],
+    cache: Store | None = None,
+    progress: Progress | None = None,
+    grader: Grader | None = None,
+) -> Callable[[], ReadingGrade]:
     """Start measuring the new words of every graded page (checks.pages_to_grade); the function returned
     waits, and gives a `reading_grade` that knows every page's score (for check_readability)."""
     words = list(dict.fromkeys((page.language, page.words) for page in graded))

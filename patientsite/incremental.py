@@ -29,7 +29,9 @@ from .render import OutputFile, SiteRenderer
 from .texts import PageText, convert_texts
 from .validate import HOME_FILE, SITE_FILE, TOPIC_FILE, validate_content
 
-DocumentMemo = dict[Path, tuple[tuple[int, int, int], Document]]  # file → (size, time of change, inode), document
+DocumentMemo = dict[
+    Path, tuple[tuple[int, int, int], Document]
+]  # file → (size, time of change, inode), document
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,16 @@ def changed_topic(project: Project, build: Build, changed: set[Path]) -> str | N
     return folder if keys <= known and all(path.is_file() for path in changed) else None
 
 
-def rebuild_topic(project: Project, build: Build, folder: str, base_url: str | None, cache: BuildCache,
-                  converter: MarkdownConverter, environment: jinja2.Environment,
-                  documents: DocumentMemo | None = None) -> TopicRebuild | None:
+def rebuild_topic(
+    project: Project,
+    build: Build,
+    folder: str,
+    base_url: str | None,
+    cache: BuildCache,
+    converter: MarkdownConverter,
+    environment: jinja2.Environment,
+    documents: DocumentMemo | None = None,
+) -> TopicRebuild | None:
     """The topic's pages from its files as they are now; None when only the full build can tell.
 
     `documents` keeps the files read last time, so an unchanged file is not parsed again.
@@ -75,11 +84,14 @@ def rebuild_topic(project: Project, build: Build, folder: str, base_url: str | N
     old = _topic_in(build.content, folder)
     if old is None:
         return None
-    content = dataclasses.replace(build.content,
-                                  topics=tuple(topic if t.key == topic.key else t for t in build.content.topics))
+    content = dataclasses.replace(
+        build.content, topics=tuple(topic if t.key == topic.key else t for t in build.content.topics)
+    )
     try:
-        texts = {**build.texts, **convert_texts(Content(content.site, content.home, (topic,)), converter,
-                                                cache.store("texts"))}
+        texts = {
+            **build.texts,
+            **convert_texts(Content(content.site, content.home, (topic,)), converter, cache.store("texts")),
+        }
     except MarkdownTooDeep:
         return None  # the full build reports it, with the file
     renderer = SiteRenderer(content, texts, environment, base_url or content.site.base_url)
@@ -96,8 +108,11 @@ def rebuild_topic(project: Project, build: Build, folder: str, base_url: str | N
 def _load_topic(project: Project, folder: str, problems: Problems, memo: DocumentMemo) -> LoadedContent:
     """site.yaml, the home page and the topic's own files: all that validating the topic reads."""
     paths = [project.content_dir / SITE_FILE, project.content_dir / HOME_FILE]
-    paths += sorted(p for p in (project.content_dir / folder).rglob("*")
-                    if p.suffix in CONTENT_SUFFIXES and p.is_file() and not _is_hidden(p, project.content_dir))
+    paths += sorted(
+        p
+        for p in (project.content_dir / folder).rglob("*")
+        if p.suffix in CONTENT_SUFFIXES and p.is_file() and not _is_hidden(p, project.content_dir)
+    )
     documents: dict[str, Document] = {}
     unreadable: set[str] = set()
     for path in paths:
@@ -139,5 +154,3 @@ def _content_key(project: Project, path: Path) -> str | None:
         return path.absolute().relative_to(project.content_dir.absolute()).as_posix()
     except ValueError:
         return None
-
-

@@ -20,7 +20,7 @@ MAX_NESTING = 40
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 # Characters no text needs: control characters (tab and line ends aside), which YAML refuses, and the line
 # separators U+0085, U+2028 and U+2029, which YAML counts as line ends, so its line numbers would be wrong.
-INVISIBLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+INVISIBLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class YamlMap(dict):
@@ -87,8 +87,13 @@ def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> Lo
             continue
         key = path.relative_to(content_dir).as_posix()
         if path.is_symlink():  # a linked file or folder could bring any file of the machine into the site
-            problems.add(_display_name(path, project_dir), 1, "file", "is a symbolic link",
-                         "replace the link with the file or folder itself")
+            problems.add(
+                _display_name(path, project_dir),
+                1,
+                "file",
+                "is a symbolic link",
+                "replace the link with the file or folder itself",
+            )
             unreadable.add(key)
             continue
         if not path.is_file():
@@ -118,19 +123,32 @@ def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
     try:
         raw = _read_bytes(path)
     except OSError as error:
-        problems.add(display_name, 1, "file", f"cannot be read: {error.strerror or error}",
-                     "check that the file exists and that you may read it")
+        problems.add(
+            display_name,
+            1,
+            "file",
+            f"cannot be read: {error.strerror or error}",
+            "check that the file exists and that you may read it",
+        )
         return None
     if raw is None:
-        problems.add(display_name, 1, "file", f"is larger than the limit of {MAX_FILE_BYTES:,} bytes",
-                     "split it into smaller pages")
+        problems.add(
+            display_name,
+            1,
+            "file",
+            f"is larger than the limit of {MAX_FILE_BYTES:,} bytes",
+            "split it into smaller pages",
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problems.add(
-            display_name, line, "file", "is not valid UTF-8 text (a byte that no character uses)",
+            display_name,
+            line,
+            "file",
+            "is not valid UTF-8 text (a byte that no character uses)",
             "save the file as UTF-8 in your editor, and retype any odd characters on this line",
         )
         return None
@@ -138,7 +156,9 @@ def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
     invisible = INVISIBLE.search(text)
     if invisible:
         problems.add(
-            display_name, text.count("\n", 0, invisible.start()) + 1, "text",
+            display_name,
+            text.count("\n", 0, invisible.start()) + 1,
+            "text",
             f"contains an invisible character (U+{ord(invisible.group()):04X})",
             "delete it: retype the words around it (it often comes with text copied from another program)",
         )
@@ -157,14 +177,20 @@ def parse_markdown(text: str, display_name: str, problems: Problems) -> Markdown
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         problems.add(
-            display_name, 1, "front matter", "the file does not start with front matter",
+            display_name,
+            1,
+            "front matter",
+            "the file does not start with front matter",
             "start the file with a line '---', then title, summary and updated, then another '---'",
         )
         return None
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
         problems.add(
-            display_name, 1, "front matter", "the front matter is never closed",
+            display_name,
+            1,
+            "front matter",
+            "the front matter is never closed",
             "add a line '---' after the last front-matter field",
         )
         return None
@@ -173,7 +199,10 @@ def parse_markdown(text: str, display_name: str, problems: Problems) -> Markdown
         return None
     if not isinstance(meta, YamlMap):
         problems.add(
-            display_name, 2, "front matter", "the front matter is not a list of 'field: value' lines",
+            display_name,
+            2,
+            "front matter",
+            "the front matter is not a list of 'field: value' lines",
             "write each field as 'name: value' on its own line",
         )
         return None
@@ -216,7 +245,11 @@ def _compose_quickly(text: str) -> yaml.Node | None | object:
     an alias) are left to _compose_precisely, whose problems are the ones editors see. Otherwise the tree is
     the one PyYAML makes, with the same marks, and the rest (what is refused, the lines) is the same code.
     """
-    if not _libyaml_limits_nesting() or _READ_DIFFERENTLY.search(text) or ("?" in text and _FLOW.search(text)):
+    if (
+        not _libyaml_limits_nesting()
+        or _READ_DIFFERENTLY.search(text)
+        or ("?" in text and _FLOW.search(text))
+    ):
         return _UNSURE
     loader = yaml.CSafeLoader(text)
     try:
@@ -228,14 +261,21 @@ def _compose_quickly(text: str) -> yaml.Node | None | object:
     return node if node is None or _plain_tree(node) else _UNSURE
 
 
-def _compose_precisely(text: str, display_name: str, problems: Problems, first_line: int) -> yaml.Node | None | object:
+def _compose_precisely(
+    text: str, display_name: str, problems: Problems, first_line: int
+) -> yaml.Node | None | object:
     """The node tree as PyYAML's pure-Python loader reads it, or _UNSURE after adding the problem it found."""
     loader = _Loader(text)
     try:
         return loader.get_single_node()
     except _TooDeep as error:
-        problems.add(display_name, first_line + error.problem_mark.line, "nesting",
-                     f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT)
+        problems.add(
+            display_name,
+            first_line + error.problem_mark.line,
+            "nesting",
+            f"is nested more than {MAX_NESTING} levels deep",
+            _FLATTEN_HINT,
+        )
     except yaml.MarkedYAMLError as error:
         _add_yaml_error(error, display_name, first_line, problems)
     except yaml.YAMLError as error:
@@ -310,19 +350,26 @@ class _Loader(yaml.SafeLoader):
 
 _FLATTEN_HINT = "flatten the structure: no content field needs this many levels"
 _QUOTE_HINT = (
-    "text that starts with * & ! @ ` % [ { | > or a quote must be in quotes: put \" before and after the "
-    "whole text, e.g. - \"**Bold** words\""
+    'text that starts with * & ! @ ` % [ { | > or a quote must be in quotes: put " before and after the '
+    'whole text, e.g. - "**Bold** words"'
 )
 # What YAML says when a value starts with a character that means something to YAML (e.g. Markdown's **).
-_QUOTE_CLUES = ("cannot start any token", "scanning an alias", "scanning an anchor", "scanning a block scalar",
-                "but found '<scalar>'")
+_QUOTE_CLUES = (
+    "cannot start any token",
+    "scanning an alias",
+    "scanning an anchor",
+    "scanning a block scalar",
+    "but found '<scalar>'",
+)
 _YAML_HINT = (
     "check the indentation (spaces, not tabs), that every 'name:' has a space after the colon, "
     "and that text with a colon or # is in quotes"
 )
 
 
-def _add_yaml_error(error: yaml.MarkedYAMLError, display_name: str, first_line: int, problems: Problems) -> None:
+def _add_yaml_error(
+    error: yaml.MarkedYAMLError, display_name: str, first_line: int, problems: Problems
+) -> None:
     # A simple key ('summary' with no ':') is found wanting only on a later line: the key's own line, where
     # the ':' is missing, is the one to fix. Elsewhere the problem's mark is where the reading stopped.
     key_missing_colon = error.context == "while scanning a simple key" and error.context_mark
@@ -359,10 +406,16 @@ class _NodeConverter:
     def convert(self, node: yaml.Node, depth: int) -> object:
         line = self._line(node)
         if depth > MAX_NESTING:
-            return self._refuse(line, "nesting", f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT)
+            return self._refuse(
+                line, "nesting", f"is nested more than {MAX_NESTING} levels deep", _FLATTEN_HINT
+            )
         if id(node) in self.seen:
-            return self._refuse(line, "YAML", "uses an alias (*name) to repeat an anchored value",
-                                "write the value out in full instead of using & anchors and * aliases")
+            return self._refuse(
+                line,
+                "YAML",
+                "uses an alias (*name) to repeat an anchored value",
+                "write the value out in full instead of using & anchors and * aliases",
+            )
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._convert_mapping(node, depth)
@@ -385,12 +438,20 @@ class _NodeConverter:
                 self._refuse(key_line, "YAML", "uses a merge key (<<)", "write the fields out in full")
                 continue
             if not isinstance(key, str):
-                self._refuse(key_line, "YAML", f"a field name must be text, not {repr(key)[:60]}",
-                             "put the field name in quotes or correct it")
+                self._refuse(
+                    key_line,
+                    "YAML",
+                    f"a field name must be text, not {repr(key)[:60]}",
+                    "put the field name in quotes or correct it",
+                )
                 continue
             if key in mapping:
-                self._refuse(key_line, key, f"appears twice (first on line {mapping.line_of(key)})",
-                             "keep one of them and delete the other")
+                self._refuse(
+                    key_line,
+                    key,
+                    f"appears twice (first on line {mapping.line_of(key)})",
+                    "keep one of them and delete the other",
+                )
                 continue
             mapping[key] = self.convert(value_node, depth + 1)
             mapping.key_lines[key] = key_line
@@ -416,16 +477,22 @@ class _NodeConverter:
             return node.value  # looks like a date or number but is none (2026-13-45): the fields say so
         invisible = INVISIBLE.search(value) if isinstance(value, str) else None
         if invisible:  # typed as an escape in quotes ("\0", "\x1b", "\ud800"): refused as if typed raw
-            return self._refuse(self._line(node), "text",
-                                f"contains an invisible character (U+{ord(invisible.group()):04X}), "
-                                "written as an escape such as \\x1b or \\u2028 in quotes",
-                                "delete the escape: no text needs it")
+            return self._refuse(
+                self._line(node),
+                "text",
+                f"contains an invisible character (U+{ord(invisible.group()):04X}), "
+                "written as an escape such as \\x1b or \\u2028 in quotes",
+                "delete the escape: no text needs it",
+            )
         return value
 
     def _refuse_tag(self, node: yaml.Node) -> None:
-        return self._refuse(self._line(node), "YAML", f"uses the tag {node.tag[:80]!r}, which is not allowed",
-                            "remove the '!!…' or '!…' tag and write a plain value; "
-                            "text that starts with ! must be in quotes")
+        return self._refuse(
+            self._line(node),
+            "YAML",
+            f"uses the tag {node.tag[:80]!r}, which is not allowed",
+            "remove the '!!…' or '!…' tag and write a plain value; text that starts with ! must be in quotes",
+        )
 
     def _refuse(self, line: int, field_name: str, message: str, hint: str) -> None:
         self.failed = True

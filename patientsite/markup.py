@@ -22,7 +22,9 @@ CITED_ID = re.compile(r"@([^\s;,]+)")
 # [text](target), ![text](target): the target in <...>, or everything up to the first ')'.
 INLINE_LINK = re.compile(r"""\]\(\s*(?:<([^<>]*)>\s*(?:'[^']*'|"[^"]*")?\s*\)|([^)]*))""")
 # [name]: target, on a line of its own (perhaps inside a quote or a list), the target perhaps on the next line.
-REFERENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*\[[^\[\]]{0,1000}\]:[ \t]*\n?[ \t>]*(\S+)", re.MULTILINE)
+REFERENCE = re.compile(
+    r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*\[[^\[\]]{0,1000}\]:[ \t]*\n?[ \t>]*(\S+)", re.MULTILINE
+)
 # <https://…>, and anything else with a scheme between < and >.
 AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
 TITLE = re.compile(r"\s+[\"'].*", re.DOTALL)
@@ -48,8 +50,12 @@ def find_citations(text: str) -> Iterator[tuple[int, str]]:
 
 def find_links(text: str) -> Iterator[tuple[int, str]]:
     """(line, target) for every link or picture: [text](target), [name]: target, <scheme:…>; in text order."""
-    found = [(link.start(1), link.group(1)) if link.group(1) is not None else
-             (link.start(2), TITLE.sub("", link.group(2)).strip()) for link in INLINE_LINK.finditer(text)]
+    found = [
+        (link.start(1), link.group(1))
+        if link.group(1) is not None
+        else (link.start(2), TITLE.sub("", link.group(2)).strip())
+        for link in INLINE_LINK.finditer(text)
+    ]
     if "]:" in text:  # what every reference needs: a quick look first, as the pattern tries at every line
         found += [(link.start(1), link.group(1).lstrip("<").rstrip(">")) for link in REFERENCE.finditer(text)]
     found += [(link.start(1), link.group(1)) for link in AUTOLINK.finditer(text)]
@@ -85,22 +91,40 @@ def find_broken_tables(text: str) -> Iterator[tuple[int, str]]:
         return
     prose = CODE_SPAN.sub("``", _without_code_blocks(text)).replace("\\|", "")
     for paragraph in _paragraphs(prose):
-        rows = [(number, line) for number, line in paragraph if not line.startswith("#")]  # a heading stands apart
+        rows = [
+            (number, line) for number, line in paragraph if not line.startswith("#")
+        ]  # a heading stands apart
         if not _looks_like_table([line for _, line in rows]):
             continue
         separators = [index for index, (_, line) in enumerate(rows) if _is_separator(line)]
         first_number, first_row = rows[0]
         if not separators:
-            yield first_number, "looks like a table (rows with |), but has no separator row under its first row"
+            yield (
+                first_number,
+                "looks like a table (rows with |), but has no separator row under its first row",
+            )
         elif separators[0] == 0:
-            yield first_number, "the table's separator row (| --- |) has no row above it to be the table's header"
+            yield (
+                first_number,
+                "the table's separator row (| --- |) has no row above it to be the table's header",
+            )
         elif separators[0] > 1:
             number, _ = rows[separators[0] - 1]
-            yield number, ("the table has no blank line above it, so it is read as part of the text above it "
-                           "and its rows are shown as a line of pipes")
+            yield (
+                number,
+                (
+                    "the table has no blank line above it, so it is read as part of the text above it "
+                    "and its rows are shown as a line of pipes"
+                ),
+            )
         elif len(_cells(rows[1][1])) != len(_cells(first_row)):
-            yield rows[1][0], (f"the table's separator row has {_count(_cells(rows[1][1]))}, but the row above it "
-                               f"has {_count(_cells(first_row))}")
+            yield (
+                rows[1][0],
+                (
+                    f"the table's separator row has {_count(_cells(rows[1][1]))}, but the row above it "
+                    f"has {_count(_cells(first_row))}"
+                ),
+            )
 
 
 def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
@@ -111,7 +135,7 @@ def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
         bare = QUOTE_MARKS.sub("", line).strip()
         block = BLOCK_START.match(bare)
         if block:
-            bare = "" if bare.startswith(("!!!", "???")) else bare[block.end():]
+            bare = "" if bare.startswith(("!!!", "???")) else bare[block.end() :]
             if paragraph:
                 yield paragraph
                 paragraph = []
@@ -128,7 +152,8 @@ def _looks_like_table(lines: list[str]) -> bool:
     """A row that starts with |, a separator row, or two lines with | one after the other; never a list."""
     rows = [" " if CONTAINER_START.match(line) else line for line in lines]
     return any(line.startswith("|") or _is_separator(line) for line in rows) or any(
-        "|" in line and "|" in following for line, following in itertools.pairwise(rows))
+        "|" in line and "|" in following for line, following in itertools.pairwise(rows)
+    )
 
 
 def _is_separator(line: str) -> bool:

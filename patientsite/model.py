@@ -70,9 +70,13 @@ class Site:
     max_grade: float = 8.0
     review_interval_years: int = 3  # a page is due for review this long after its last review (NHS: 3)
     min_fernandez_huerta: float = 60.0  # the readability limit of Spanish pages (higher is easier)
-    locale: str = "en"  # how dates are written (Babel): en_GB writes 25 November 2026, es 25 de noviembre de 2026
+    locale: str = (
+        "en"  # how dates are written (Babel): en_GB writes 25 November 2026, es 25 de noviembre de 2026
+    )
     translations: tuple[str, ...] = ()  # the other languages, each in content/<code>/ (in the original only)
-    missing_translation: str = "fallback"  # a page not yet translated: 'fallback' publishes the original, 'fail'
+    missing_translation: str = (
+        "fallback"  # a page not yet translated: 'fallback' publishes the original, 'fail'
+    )
     folder: str = ""  # where this language's files are in content/: '' for the original, 'es' for Spanish
     strings: Strings | None = None
 
@@ -129,7 +133,9 @@ class Page:
     tool: object | None = None  # the validated configuration of an interactive tool such as the checker
     translation_of: date | None = None  # a translation: the original's `updated` date it was translated from
     untranslated: bool = False  # in a translation, the original's page published until it is translated
-    original_updated: date | None = None  # a translation out of date: the later `updated` date of its original
+    original_updated: date | None = (
+        None  # a translation out of date: the later `updated` date of its original
+    )
     urgent_box: bool = False  # the page opens with its topic's emergency box (the home page: every topic's)
 
 

@@ -12,7 +12,9 @@ import posixpath
 ASSETS_FOLDER = "assets"
 A_Z_PAGE = "a-z"  # the A to Z page, which the build makes: site.yaml's navigation names it by this
 A_Z_PATH = "a-z.html"
-ABOUT_PAGE = "about.md"  # About this site: who writes it, how, and what happens to what you type; every page links it
+ABOUT_PAGE = (
+    "about.md"  # About this site: who writes it, how, and what happens to what you type; every page links it
+)
 # Names at the top of the site the build uses itself, so no topic folder may have them: why each is taken.
 TAKEN_NAMES = {
     ASSETS_FOLDER: "the folder the site keeps its stylesheet and scripts in",

@@ -37,8 +37,12 @@ class Build:
     report: BuildReport
 
 
-def check_site(project: Project, base_url: str | None = None, cache: BuildCache | None = None,
-               progress: Progress | None = None) -> tuple[list[OutputFile], BuildReport]:
+def check_site(
+    project: Project,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[OutputFile], BuildReport]:
     """Everything a build does except writing: the files it would write, or ContentError with every problem.
 
     `cache` holds work of earlier builds, found by a hash of what it was made from (by default none is kept);
@@ -48,8 +52,13 @@ def check_site(project: Project, base_url: str | None = None, cache: BuildCache 
     return build.files, build.report
 
 
-def make_build(project: Project, base_url: str | None = None, cache: BuildCache | None = None,
-               progress: Progress | None = None, grader: Grader | None = None) -> Build:
+def make_build(
+    project: Project,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
+    grader: Grader | None = None,
+) -> Build:
     """The whole build but writing; `grader` measures reading grades (by default one is started if needed)."""
     started = time.perf_counter()
     cache = cache or BuildCache.in_memory()
@@ -58,13 +67,23 @@ def make_build(project: Project, base_url: str | None = None, cache: BuildCache 
     with _grader_for(cache, content_key, grader) as measuring:
         try:
             content, as_keyed = _load_and_validate(project, problems, cache, content_key)
-            if not as_keyed:  # a file saved while it was read: keep nothing under a key that is not this content's
+            if (
+                not as_keyed
+            ):  # a file saved while it was read: keep nothing under a key that is not this content's
                 cache = BuildCache.in_memory()
             check_updated_dates(project.content_dir, project.root, problems)  # against git: never cached
             texts = _convert_texts(project, content, cache, progress)
             finish_checks = _start_checks(content, texts, content_key, cache, problems, progress, measuring)
-            files = _render_site(project, content, texts, base_url or content.site.base_url, content_key, cache,
-                                 problems, progress)  # while the grader measures
+            files = _render_site(
+                project,
+                content,
+                texts,
+                base_url or content.site.base_url,
+                content_key,
+                cache,
+                problems,
+                progress,
+            )  # while the grader measures
             grades = finish_checks()
             problems.raise_if_errors()
         except ContentError:
@@ -72,13 +91,19 @@ def make_build(project: Project, base_url: str | None = None, cache: BuildCache 
             raise
     cache.save()
     pages = sum(1 for f in files if f.path.endswith(".html"))
-    report = BuildReport(pages, len(files), problems.warnings, grades, time.perf_counter() - started,
-                         score_names(content))
+    report = BuildReport(
+        pages, len(files), problems.warnings, grades, time.perf_counter() - started, score_names(content)
+    )
     return Build(content, texts, files, report)
 
 
-def build_site(project: Project, out_dir: Path, base_url: str | None = None, cache: BuildCache | None = None,
-               progress: Progress | None = None) -> BuildReport:
+def build_site(
+    project: Project,
+    out_dir: Path,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
     cache = cache or BuildCache.in_memory()
     files, report = check_site(project, base_url, cache, progress)
     _write_unless_written(files, out_dir, cache)
@@ -86,18 +111,27 @@ def build_site(project: Project, out_dir: Path, base_url: str | None = None, cac
 
 
 def _content_key(project: Project) -> str:
-    return key_of("content", _display(project.content_dir, project.root), folder_fingerprint(project.content_dir))
+    return key_of(
+        "content", _display(project.content_dir, project.root), folder_fingerprint(project.content_dir)
+    )
 
 
-def _load_and_validate(project: Project, problems: Problems, cache: BuildCache, key: str) -> tuple[Content, bool]:
+def _load_and_validate(
+    project: Project, problems: Problems, cache: BuildCache, key: str
+) -> tuple[Content, bool]:
     """The content model; `key`, a hash of the content folder, finds the model unchanged content made. And
     whether the model is that key's: not when a file was saved while the files were read (then it is not kept:
     kept under the key, it would stand for content it was not made from)."""
     from .validate import validate_content
 
     if not project.content_dir.is_dir():
-        problems.add("content", 1, "folder", "the content folder does not exist",
-                     f"run the build from the project folder, or create {project.content_dir}")
+        problems.add(
+            "content",
+            1,
+            "folder",
+            "the content folder does not exist",
+            f"run the build from the project folder, or create {project.content_dir}",
+        )
         problems.raise_if_errors()
     stored = cache.store("content").get(key)
     if stored is not None:
@@ -129,21 +163,37 @@ def _grader_for(cache: BuildCache, content_key: str, grader: Grader | None) -> I
             grader.close()
 
 
-def _convert_texts(project: Project, content: Content, cache: BuildCache,
-                   progress: Progress | None) -> dict[str, PageText]:
+def _convert_texts(
+    project: Project, content: Content, cache: BuildCache, progress: Progress | None
+) -> dict[str, PageText]:
     """Every text converted; Markdown nested too deeply to convert is a problem in its file, not a traceback."""
     try:
         return convert_texts(content, MarkdownConverter(), cache.store("texts"), progress)
     except MarkdownTooDeep as error:
         file = f"{_display(project.content_dir, project.root)}/{error.page_key}"
-        raise ContentError([Problem(
-            file, 1, "text", "is nested too deeply to read (lists or quotes inside each other hundreds of times, "
-            "or hundreds of definitions with no blank line between them)",
-            "take out the extra levels, or put a blank line between the definitions")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "text",
+                    "is nested too deeply to read (lists or quotes inside each other hundreds of times, "
+                    "or hundreds of definitions with no blank line between them)",
+                    "take out the extra levels, or put a blank line between the definitions",
+                )
+            ]
+        ) from None
 
 
-def _start_checks(content: Content, texts: dict[str, PageText], content_key: str, cache: BuildCache,
-                  problems: Problems, progress: Progress | None, grader: Grader | None) -> Callable[[], dict[str, float]]:
+def _start_checks(
+    content: Content,
+    texts: dict[str, PageText],
+    content_key: str,
+    cache: BuildCache,
+    problems: Problems,
+    progress: Progress | None,
+    grader: Grader | None,
+) -> Callable[[], dict[str, float]]:
     """Links now; reading grades measured meanwhile (each page's words once, then cached): call the result to
     wait for the grades and the gate. Content that passed before, unchanged, passes again with the same grades."""
     stored = cache.store("checks").get(content_key)
@@ -153,7 +203,9 @@ def _start_checks(content: Content, texts: dict[str, PageText], content_key: str
         return lambda: grades
     already = len(problems.items)
     check_links(content, texts, problems)
-    if not problems.errors:  # a warning that cannot stop the build waits until it can be built: errors come first
+    if (
+        not problems.errors
+    ):  # a warning that cannot stop the build waits until it can be built: errors come first
         check_glossary_use(content, texts, problems)
     graded = pages_to_grade(content, texts)
     measured = grade_texts(graded, cache.store("grades"), progress, grader)
@@ -167,16 +219,28 @@ def _start_checks(content: Content, texts: dict[str, PageText], content_key: str
     return finish
 
 
-def _render_site(project: Project, content: Content, texts: dict[str, PageText], base_url: str | None,
-                 content_key: str, cache: BuildCache, problems: Problems,
-                 progress: Progress | None) -> list[OutputFile]:
+def _render_site(
+    project: Project,
+    content: Content,
+    texts: dict[str, PageText],
+    base_url: str | None,
+    content_key: str,
+    cache: BuildCache,
+    problems: Problems,
+    progress: Progress | None,
+) -> list[OutputFile]:
     """Every output file; the same content, templates, static files and base URL give the files of last time.
 
     Nothing is rendered for content with problems already found (the grades may still be measuring)."""
     if problems.errors:
         return []
-    key = key_of("pages", content_key, folder_fingerprint(project.templates_dir),
-                 folder_fingerprint(project.static_dir), base_url)
+    key = key_of(
+        "pages",
+        content_key,
+        folder_fingerprint(project.templates_dir),
+        folder_fingerprint(project.static_dir),
+        base_url,
+    )
     stored = cache.store("pages").get(key)
     if stored is not None:
         return stored
@@ -231,8 +295,13 @@ def _render(renderer: SiteRenderer, static_files: dict[str, bytes], project: Pro
 
 def _template_problem(name: str, line: int, message: str, project: Project) -> ContentError:
     file = _display(project.templates_dir / name, project.root)
-    problem = Problem(file, line or 1, "template", message or "cannot be rendered",
-                      "fix the template; templates/README in the editing guide lists what each page receives")
+    problem = Problem(
+        file,
+        line or 1,
+        "template",
+        message or "cannot be rendered",
+        "fix the template; templates/README in the editing guide lists what each page receives",
+    )
     return ContentError([problem])
 
 
@@ -249,8 +318,13 @@ def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
         return files
     for path in sorted(project.static_dir.rglob("*")):
         if path.is_symlink():
-            problems.add(_display(path, project.root), 1, "file", "is a symbolic link",
-                         "replace the link with the file itself")
+            problems.add(
+                _display(path, project.root),
+                1,
+                "file",
+                "is a symbolic link",
+                "replace the link with the file itself",
+            )
         elif path.is_file() and not path.name.startswith("."):
             files[path.relative_to(project.static_dir).as_posix()] = path.read_bytes()
     return files
@@ -260,8 +334,13 @@ def _refuse_links(folder: Path, project: Project, problems: Problems) -> None:
     """A symbolic link among the templates could bring any file of the machine into the site."""
     for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
         if path.is_symlink():
-            problems.add(_display(path, project.root), 1, "file", "is a symbolic link",
-                          "replace the link with the file itself")
+            problems.add(
+                _display(path, project.root),
+                1,
+                "file",
+                "is a symbolic link",
+                "replace the link with the file itself",
+            )
 
 
 def _display(path: Path, root: Path) -> str:

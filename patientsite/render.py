@@ -53,8 +53,11 @@ PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: 
 # A page loads one script (its budget is three requests: the page, its stylesheet, one script), so the checker
 # page's script carries the search field's too, and the A to Z page's the search itself, which its own box uses
 # at once; every other page loads the search field's script alone, which adds the search when it is used.
-SCRIPT_BUNDLES = {"checker.js": ("checker.js", "search.js"), "a-z.js": ("search.js", "search-engine.js"),
-                  "printable.js": ("print.js", "search.js")}  # a page with a print button
+SCRIPT_BUNDLES = {
+    "checker.js": ("checker.js", "search.js"),
+    "a-z.js": ("search.js", "search-engine.js"),
+    "printable.js": ("print.js", "search.js"),
+}  # a page with a print button
 X_DEFAULT = "x-default"  # hreflang's name for the version for readers of any other language: the original
 URGENT_ANCHOR = "get-help-now"  # the emergency box's id (a second box on the home page: get-help-now-2, …)
 
@@ -174,8 +177,13 @@ class RenderedPage:
 class SiteRenderer:
     """Fills the templates for every page of one site."""
 
-    def __init__(self, content: Content, texts: dict[str, PageText], environment: jinja2.Environment,
-                 base_url: str | None):
+    def __init__(
+        self,
+        content: Content,
+        texts: dict[str, PageText],
+        environment: jinja2.Environment,
+        base_url: str | None,
+    ):
         self.content = content
         self.site = content.site
         self.texts = texts
@@ -203,7 +211,9 @@ class SiteRenderer:
         pages = [page for part in rendered for page in part]
         files = [page.file for page in pages]
         files.append(self.render_not_found())
-        files.extend(OutputFile(asset_path(name), data) for name, data in sorted(_bundled(static_files).items()))
+        files.extend(
+            OutputFile(asset_path(name), data) for name, data in sorted(_bundled(static_files).items())
+        )
         files.extend(self.search_index_file(edition) for edition in self.content.editions)
         files.append(OutputFile("robots.txt", self.robots_txt().encode()))
         files.append(OutputFile(".nojekyll", b""))
@@ -214,14 +224,21 @@ class SiteRenderer:
     def _parts(self, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
         """The pages of one language in parts that render apart (on every core), in the order of the site:
         the home page and the site's other pages, each topic's pages, the A to Z page."""
-        return [lambda: [self.home_view(edition), *map(self.site_page_view, edition.pages)],
-                *(functools.partial(self.topic_views, topic) for topic in edition.topics),
-                lambda: [self.a_z_view(edition)]]
+        return [
+            lambda: [self.home_view(edition), *map(self.site_page_view, edition.pages)],
+            *(functools.partial(self.topic_views, topic) for topic in edition.topics),
+            lambda: [self.a_z_view(edition)],
+        ]
 
     def _render_part(self, views: Callable[[], Iterable[PageView]]) -> list[RenderedPage]:
-        return [RenderedPage(self.render_page(view), view.updated,
-                             listed=not (view.topic and view.topic.draft) and not view.untranslated)
-                for view in views()]
+        return [
+            RenderedPage(
+                self.render_page(view),
+                view.updated,
+                listed=not (view.topic and view.topic.draft) and not view.untranslated,
+            )
+            for view in views()
+        ]
 
     def use_static_files(self, static_files: dict[str, bytes]) -> None:
         """What pages take from the static files (render_page needs it; the preview renders a few pages)."""
@@ -235,8 +252,10 @@ class SiteRenderer:
         edition = edition or self.content
         words = self.words[edition.site.language]
         view = self._page_view(edition.home, "page.html", None)
-        view.links = tuple(Link(words.text("draft", title=t.title) if t.draft else t.title, self.paths[t.key])
-                           for t in edition.topics)
+        view.links = tuple(
+            Link(words.text("draft", title=t.title) if t.draft else t.title, self.paths[t.key])
+            for t in edition.topics
+        )
         return view
 
     def site_page_view(self, page: Page) -> PageView:
@@ -251,15 +270,20 @@ class SiteRenderer:
         pages = topic.sections + topic.tools
         for page in pages:
             template = {"faq": "faq.html", "glossary": "glossary.html", "checker": "checker.html"}.get(
-                page.kind, "page.html")
+                page.kind, "page.html"
+            )
             view = self._page_view(page, template, topic)
             view.breadcrumbs = self._crumbs(topic)
             if page in topic.sections:
                 position = topic.sections.index(page)
                 view.previous = self._link_to(topic.sections[position - 1]) if position > 0 else None
-                view.next = (self._link_to(topic.sections[position + 1]) if position + 1 < len(topic.sections)
-                             else Link(self._words_of(topic.key).text("sources"),
-                                       topic_page_path(topic.slug, SOURCES_PAGE)))
+                view.next = (
+                    self._link_to(topic.sections[position + 1])
+                    if position + 1 < len(topic.sections)
+                    else Link(
+                        self._words_of(topic.key).text("sources"), topic_page_path(topic.slug, SOURCES_PAGE)
+                    )
+                )
             yield view
         yield self.sources_view(topic)
         yield self.handout_view(topic)
@@ -271,13 +295,20 @@ class SiteRenderer:
         path = self.paths[topic.key]
         place = self._placer(path, numbering, topic)
         return PageView(
-            path=path, template="topic.html", title=topic.title, description=text.plain_summary,
-            updated=topic.updated, urgent_boxes=self._urgent_boxes((topic,), path, numbering),
+            path=path,
+            template="topic.html",
+            title=topic.title,
+            description=text.plain_summary,
+            updated=topic.updated,
+            urgent_boxes=self._urgent_boxes((topic,), path, numbering),
             summary_html=place(text.summary),
             key_points_html=tuple(place(point) for point in text.key_points),
-            sources=numbering.sources(), review=topic.review, topic=topic,
+            sources=numbering.sources(),
+            review=topic.review,
+            topic=topic,
             breadcrumbs=self._crumbs(topic)[:1],
-            pronunciation=topic.pronunciation, other_names=topic.other_names,
+            pronunciation=topic.pronunciation,
+            other_names=topic.other_names,
             **self._languages_of(topic),
         )
 
@@ -288,24 +319,32 @@ class SiteRenderer:
         path = self.paths[posixpath.join(edition.site.folder, A_Z_PAGE)]
         pages = [*edition.site_pages] + [p for t in edition.topics for p in (t, *t.sections, *t.tools)]
         return PageView(
-            path=path, template="a-z.html", title=words.text("a_z_title"),
+            path=path,
+            template="a-z.html",
+            title=words.text("a_z_title"),
             description=words.text("a_z_description"),
             updated=max(page.updated for page in pages),
             breadcrumbs=(Link(words.text("home"), self.paths[edition.home.key]),),
             letters=letters(a_z_entries(edition, self.paths)),
             search_json=_safe_json(search_index(edition, self.paths, path)),
-            language=language, text_language=language,
+            language=language,
+            text_language=language,
         )
 
     def sources_view(self, topic: Topic) -> PageView:
         languages = self._languages_of(topic)
         words = self.words[languages["text_language"]]
         return PageView(
-            path=topic_page_path(topic.slug, SOURCES_PAGE), template="sources.html",
-            title=words.text("sources_title", topic=topic.title), updated=topic.updated,
+            path=topic_page_path(topic.slug, SOURCES_PAGE),
+            template="sources.html",
+            title=words.text("sources_title", topic=topic.title),
+            updated=topic.updated,
             description=words.text("sources_description", topic=topic.title.lower()),
-            sources=topic.sources, topic=topic, breadcrumbs=self._crumbs(topic),
-            previous=self._link_to(topic.sections[-1]) if topic.sections else None, **languages,
+            sources=topic.sources,
+            topic=topic,
+            breadcrumbs=self._crumbs(topic),
+            previous=self._link_to(topic.sections[-1]) if topic.sections else None,
+            **languages,
         )
 
     def handout_view(self, topic: Topic) -> PageView:
@@ -317,17 +356,27 @@ class SiteRenderer:
         numbering = _Numbering(_cited_order(fragments), _sources_by_id((topic,)))
         place = self._placer(path, numbering, topic)
         languages = self._languages_of(topic)
-        parts = tuple(self._handout_part(page, path, numbering, topic, languages["text_language"])
-                      for page in topic.sections)
+        parts = tuple(
+            self._handout_part(page, path, numbering, topic, languages["text_language"])
+            for page in topic.sections
+        )
         return PageView(
-            path=path, template="handout.html",
+            path=path,
+            template="handout.html",
             title=self.words[languages["text_language"]].text("handout_title", topic=topic.title),
-            description=topic_text.plain_summary, updated=max([topic.updated] + [p.updated for p in topic.sections]),
-            urgent_boxes=self._urgent_boxes((topic,), path, numbering), summary_html=place(topic_text.summary),
+            description=topic_text.plain_summary,
+            updated=max([topic.updated] + [p.updated for p in topic.sections]),
+            urgent_boxes=self._urgent_boxes((topic,), path, numbering),
+            summary_html=place(topic_text.summary),
             key_points_html=tuple(place(point) for point in topic_text.key_points),
-            parts=parts, sources=numbering.sources(), review=topic.review, topic=topic,
-            breadcrumbs=self._crumbs(topic), pronunciation=topic.pronunciation,
-            other_names=topic.other_names, **languages,
+            parts=parts,
+            sources=numbering.sources(),
+            review=topic.review,
+            topic=topic,
+            breadcrumbs=self._crumbs(topic),
+            pronunciation=topic.pronunciation,
+            other_names=topic.other_names,
+            **languages,
         )
 
     def leaflet_view(self, topic: Topic) -> PageView:
@@ -336,16 +385,29 @@ class SiteRenderer:
         advice belongs on the first sheet), the checker's questions, and where to read more."""
         path = topic_page_path(topic.slug, LEAFLET_PAGE)
         topic_text = self.texts[topic.key]
-        with_points = sorted((p for p in topic.sections if self.texts[p.key].key_points),
-                             key=lambda page: not page.urgent_box)
+        with_points = sorted(
+            (p for p in topic.sections if self.texts[p.key].key_points), key=lambda page: not page.urgent_box
+        )
         fragments = list(topic_text.fragments())
         for page in with_points:
             fragments.extend(self.texts[page.key].key_points)
         numbering = _Numbering(_cited_order(fragments), _sources_by_id((topic,)))
         place = self._placer(path, numbering, topic)
-        parts = tuple(Part(page.slug, page.title, NO_HTML, Markup("<ul>\n{}\n</ul>").format(Markup("\n").join(
-            Markup("<li>{}</li>").format(place(point)) for point in self.texts[page.key].key_points)), ())
-            for page in with_points)
+        parts = tuple(
+            Part(
+                page.slug,
+                page.title,
+                NO_HTML,
+                Markup("<ul>\n{}\n</ul>").format(
+                    Markup("\n").join(
+                        Markup("<li>{}</li>").format(place(point))
+                        for point in self.texts[page.key].key_points
+                    )
+                ),
+                (),
+            )
+            for page in with_points
+        )
         languages = self._languages_of(topic)
         words = self.words[languages["text_language"]]
         checker = next((tool for tool in topic.tools if tool.kind == "checker"), None)
@@ -353,18 +415,28 @@ class SiteRenderer:
         address = absolute_url(self.base_url, guide).removesuffix("index.html") if self.base_url else ""
         read_more = Link(address, address) if address else Link(topic.title, relative_url(path, guide))
         return PageView(
-            path=path, template="leaflet.html", title=words.text("leaflet_title", topic=topic.title),
+            path=path,
+            template="leaflet.html",
+            title=words.text("leaflet_title", topic=topic.title),
             description=words.text("leaflet_description", topic=topic.title.lower()),
             updated=max([topic.updated] + [p.updated for p in topic.sections + topic.tools]),
-            urgent_boxes=self._urgent_boxes((topic,), path, numbering), summary_html=place(topic_text.summary),
-            key_points_html=tuple(place(point) for point in topic_text.key_points), parts=parts,
-            sources=numbering.sources(), review=topic.review, topic=topic, page=checker, links=(read_more,),
+            urgent_boxes=self._urgent_boxes((topic,), path, numbering),
+            summary_html=place(topic_text.summary),
+            key_points_html=tuple(place(point) for point in topic_text.key_points),
+            parts=parts,
+            sources=numbering.sources(),
+            review=topic.review,
+            topic=topic,
+            page=checker,
+            links=(read_more,),
             print_button=True,
-            breadcrumbs=self._crumbs(topic), **languages,
+            breadcrumbs=self._crumbs(topic),
+            **languages,
         )
 
-    def _handout_part(self, page: Page, path: str, numbering: _Numbering, topic: Topic,
-                      handout_language: str) -> Part:
+    def _handout_part(
+        self, page: Page, path: str, numbering: _Numbering, topic: Topic, handout_language: str
+    ) -> Part:
         text = self.texts[page.key]
         prefix = f"{page.slug}--"
         in_handout = {p.key: p.slug for p in topic.sections}
@@ -377,23 +449,33 @@ class SiteRenderer:
             return self._href(path, key, anchor)
 
         def place(fragment: Fragment) -> Markup:
-            html = place_fragment(_prefix_ids(fragment.html, prefix), link_for, numbering.number,
-                                  self.words[language].text("source"))
+            html = place_fragment(
+                _prefix_ids(fragment.html, prefix),
+                link_for,
+                numbering.number,
+                self.words[language].text("source"),
+            )
             return Markup(_demote_headings(html))
 
         entries = tuple(
             Entry(e.title, prefix + e.anchor, place(f), e.pronunciation, e.also)
             for e, f in zip(_entries_of(page), text.entries, strict=True)
         )
-        return Part(page.slug, page.title, place(text.summary),
-                    place(text.body) if text.body else Markup(""), entries,
-                    language if language != handout_language else "")
+        return Part(
+            page.slug,
+            page.title,
+            place(text.summary),
+            place(text.body) if text.body else Markup(""),
+            entries,
+            language if language != handout_language else "",
+        )
 
     def _page_view(self, page: Page, template: str, topic: Topic | None) -> PageView:
         text = self.texts[page.key]
         # A topic's own sources first, then any of its language's topics (as a page outside a topic has).
-        sources = ChainMap(_sources_by_id((topic,) if topic else ()),
-                           self.sources[self._edition_of(page.key).site.language])
+        sources = ChainMap(
+            _sources_by_id((topic,) if topic else ()), self.sources[self._edition_of(page.key).site.language]
+        )
         boxed = self._boxed_topics(page, topic)
         boxes = [self.texts[boxed_topic.key].urgent for boxed_topic in boxed]
         numbering = _Numbering(_cited_order(boxes + list(text.fragments())) + list(page.source_ids), sources)
@@ -404,11 +486,20 @@ class SiteRenderer:
             for e, f in zip(_entries_of(page), text.entries, strict=True)
         )
         return PageView(
-            path=path, template=template, title=page.title, description=text.plain_summary,
-            updated=page.updated, urgent_boxes=self._urgent_boxes(boxed, path, numbering),
-            summary_html=place(text.summary), key_points_html=tuple(place(point) for point in text.key_points),
-            body_html=place(text.body) if text.body else Markup(""), entries=entries,
-            sources=numbering.sources(), review=page.review, topic=topic, page=page,
+            path=path,
+            template=template,
+            title=page.title,
+            description=text.plain_summary,
+            updated=page.updated,
+            urgent_boxes=self._urgent_boxes(boxed, path, numbering),
+            summary_html=place(text.summary),
+            key_points_html=tuple(place(point) for point in text.key_points),
+            body_html=place(text.body) if text.body else Markup(""),
+            entries=entries,
+            sources=numbering.sources(),
+            review=page.review,
+            topic=topic,
+            page=page,
             print_button=topic is not None and page in topic.sections and page.kind == "section",
             **self._languages_of(page),
         )
@@ -420,23 +511,35 @@ class SiteRenderer:
         topics = (topic,) if topic else self._edition_of(page.key).topics
         return tuple(t for t in topics if t.urgent is not None)
 
-    def _urgent_boxes(self, topics: Iterable[Topic], path: str, numbering: _Numbering) -> tuple[UrgentBoxView, ...]:
+    def _urgent_boxes(
+        self, topics: Iterable[Topic], path: str, numbering: _Numbering
+    ) -> tuple[UrgentBoxView, ...]:
         boxes = []
         for topic in topics:
             if topic.urgent is None:
                 continue
             place = self._placer(path, numbering, topic)
             anchor = URGENT_ANCHOR if not boxes else f"{URGENT_ANCHOR}-{len(boxes) + 1}"
-            boxes.append(UrgentBoxView(topic.urgent.title, place(self.texts[topic.key].urgent), anchor,
-                                       self._languages_of(topic)["text_language"]))
+            boxes.append(
+                UrgentBoxView(
+                    topic.urgent.title,
+                    place(self.texts[topic.key].urgent),
+                    anchor,
+                    self._languages_of(topic)["text_language"],
+                )
+            )
         return tuple(boxes)
 
     def _languages_of(self, item: Page | Topic) -> dict:
         """A view's languages: of the site it is part of, of its words, and the version it translates."""
         language = self._edition_of(item.key).site.language
         original = self.content.site.language
-        return {"language": language, "text_language": original if item.untranslated else language,
-                "translation_of": item.translation_of, "original_updated": item.original_updated}
+        return {
+            "language": language,
+            "text_language": original if item.untranslated else language,
+            "translation_of": item.translation_of,
+            "original_updated": item.original_updated,
+        }
 
     # --- files ----------------------------------------------------------------------------------------------
 
@@ -448,9 +551,15 @@ class SiteRenderer:
     def render_not_found(self) -> OutputFile:
         """GitHub Pages serves 404.html at any depth, so its links are absolute when the base URL is known."""
         words, language = self.words[self.content.site.language], self.content.site.language
-        view = PageView(path=NOT_FOUND_PATH, template="404.html", title=words.text("not_found_title"),
-                        description=words.text("not_found_description"), updated=self.content.home.updated,
-                        language=language, text_language=language)
+        view = PageView(
+            path=NOT_FOUND_PATH,
+            template="404.html",
+            title=words.text("not_found_title"),
+            description=words.text("not_found_description"),
+            updated=self.content.home.updated,
+            language=language,
+            text_language=language,
+        )
         if self.base_url:
             base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
             context = self._context(view, lambda target: base + target)
@@ -461,7 +570,10 @@ class SiteRenderer:
 
     def search_index_file(self, edition: Content) -> OutputFile:
         words = self.words[edition.site.language]
-        messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
+        messages = {
+            "found": words.text("search_found", count="{count}"),
+            "none": words.text("search_nowhere"),
+        }
         script = search_index_script(edition, self.texts, self.paths, messages)
         return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
 
@@ -477,14 +589,20 @@ class SiteRenderer:
         entries = "".join(
             f"  <url><loc>{xml_escape(absolute_url(self.base_url, p.file.path))}</loc>"
             f"<lastmod>{p.updated.isoformat()}</lastmod>"
-            + "".join(f'<xhtml:link rel="alternate" hreflang="{a.language}" href="{xml_escape(a.href, _QUOTE)}"/>'
-                      for a in self._alternates(p.file.path, lambda target: target))
+            + "".join(
+                f'<xhtml:link rel="alternate" hreflang="{a.language}" href="{xml_escape(a.href, _QUOTE)}"/>'
+                for a in self._alternates(p.file.path, lambda target: target)
+            )
             + "</url>\n"
-            for p in sorted(pages, key=lambda p: p.file.path) if p.listed
+            for p in sorted(pages, key=lambda p: p.file.path)
+            if p.listed
         )
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-                + entries + "</urlset>\n")
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+            + entries
+            + "</urlset>\n"
+        )
 
     def _context(self, view: PageView, link: Callable[[str], str] | None = None) -> dict:
         """The template's values; `link` turns a path from the site root into an href (relative by default)."""
@@ -502,7 +620,8 @@ class SiteRenderer:
             "page": view.page,
             "topic": view.topic,
             "home": edition.home,
-            "about_href": link(self.paths[about]) if (about := posixpath.join(site.folder, ABOUT_PAGE)) in self.paths
+            "about_href": link(self.paths[about])
+            if (about := posixpath.join(site.folder, ABOUT_PAGE)) in self.paths
             else None,
             "review_due": view.review.due(view.updated, site.review_interval_years),
             "navigation": navigation,
@@ -518,7 +637,8 @@ class SiteRenderer:
             "original_version": None if edition is self.content else self._original_version(path, link),
             "json_ld": _json_ld(view, self.base_url, edition.topics),
             "checker_json": _safe_json(checker.checker_script_data(view.page.tool, words))
-            if view.page is not None and view.page.kind == "checker" else None,
+            if view.page is not None and view.page.kind == "checker"
+            else None,
             "disclaimer_html": Markup(self.texts[disclaimer_key(site)].summary.html),
             "t": words,  # t("key_points"): the words of the site's language; t.date(…) writes a date in it
             "words_of": self.words,  # each language's, e.g. for the words of a page not translated yet
@@ -549,7 +669,9 @@ class SiteRenderer:
             return ()
         href = (lambda target: absolute_url(self.base_url, target)) if self.base_url else link
         versions = [(e.site.language, self._twin(path, e)) for e in self.content.editions]
-        written = [(language, target) for language, target in versions if target not in self.untranslated_paths]
+        written = [
+            (language, target) for language, target in versions if target not in self.untranslated_paths
+        ]
         if len(written) < 2:
             return ()
         default = [Alternate(X_DEFAULT, href(versions[0][1]))] if written[0] == versions[0] else []
@@ -560,14 +682,20 @@ class SiteRenderer:
         links = []
         for language, edition in self.editions.items():
             if language != view.language:
-                target = self.paths[edition.home.key] if view.path == NOT_FOUND_PATH else self._twin(view.path, edition)
+                target = (
+                    self.paths[edition.home.key]
+                    if view.path == NOT_FOUND_PATH
+                    else self._twin(view.path, edition)
+                )
                 links.append(LanguageLink(language, self.words[language].text("language_name"), link(target)))
         return tuple(links)
 
     def _original_version(self, path: str, link: Callable[[str], str]) -> LanguageLink:
         """The page in the original language, which a translated page names as what it translates."""
         language = self.content.site.language
-        return LanguageLink(language, self.words[language].text("language_name"), link(self._twin(path, self.content)))
+        return LanguageLink(
+            language, self.words[language].text("language_name"), link(self._twin(path, self.content))
+        )
 
     def _canonical_path(self, view: PageView) -> str:
         """A page not translated yet is a copy of the original's: search engines are pointed there."""
@@ -591,8 +719,9 @@ class SiteRenderer:
         glossary_parts = {page.slug for page in sections if page.kind == "glossary"}
         explained: set[str] = set()
         # The handout holds its glossary: a word links to its entry there (lighter than a second meaning).
-        entries_here = {entry.anchor for part in view.parts if part.anchor in glossary_parts
-                        for entry in part.entries}
+        entries_here = {
+            entry.anchor for part in view.parts if part.anchor in glossary_parts for entry in part.entries
+        }
 
         def entry_link(explanation: Explanation) -> str | None:
             anchors = (f"{slug}--{explanation.term.anchor}" for slug in glossary_parts)
@@ -608,16 +737,26 @@ class SiteRenderer:
             if part.anchor in glossary_parts:
                 return part
             summary = explain(part.summary_html)
-            return replace(part, summary_html=summary, body_html=explain(part.body_html),
-                           entries=explain_entries(part.entries))
+            return replace(
+                part,
+                summary_html=summary,
+                body_html=explain(part.body_html),
+                entries=explain_entries(part.entries),
+            )
 
         summary = explain(view.summary_html)
         key_points = tuple(explain(point) for point in view.key_points_html)
         body = explain(view.body_html)
         entries = explain_entries(view.entries)
         parts = tuple(explain_part(part) for part in view.parts)
-        return replace(view, summary_html=summary, key_points_html=key_points, body_html=body, entries=entries,
-                       parts=parts)
+        return replace(
+            view,
+            summary_html=summary,
+            key_points_html=key_points,
+            body_html=body,
+            entries=entries,
+            parts=parts,
+        )
 
     # --- links ----------------------------------------------------------------------------------------------
 
@@ -639,6 +778,7 @@ class SiteRenderer:
 
         def place(fragment: Fragment) -> Markup:
             return Markup(place_fragment(fragment.html, link_for, numbering.number, source_label))
+
         return place
 
     def _href(self, from_path: str, key: str, anchor: str) -> str:
@@ -653,8 +793,10 @@ class SiteRenderer:
 
     def _crumbs(self, topic: Topic) -> tuple[Link, ...]:
         edition = self._edition_of(topic.key)
-        return (Link(self.words[edition.site.language].text("home"), self.paths[edition.home.key]),
-                Link(topic.title, self.paths[topic.key]))
+        return (
+            Link(self.words[edition.site.language].text("home"), self.paths[edition.home.key]),
+            Link(topic.title, self.paths[topic.key]),
+        )
 
 
 class _Numbering:
@@ -714,11 +856,16 @@ def _untranslated_paths(content: Content) -> frozenset[str]:
     """Where the pages not translated yet are: the original's words, published in a translation."""
     paths = set()
     for edition in content.translations:
-        items = [*edition.site_pages] + [item for topic in edition.topics
-                                         for item in (topic, *topic.sections, *topic.tools)]
+        items = [*edition.site_pages] + [
+            item for topic in edition.topics for item in (topic, *topic.sections, *topic.tools)
+        ]
         paths.update(output_path(item.key) for item in items if item.untranslated)
-        paths.update(topic_page_path(topic.slug, name) for topic in edition.topics if topic.untranslated
-                     for name in (SOURCES_PAGE, HANDOUT_PAGE))
+        paths.update(
+            topic_page_path(topic.slug, name)
+            for topic in edition.topics
+            if topic.untranslated
+            for name in (SOURCES_PAGE, HANDOUT_PAGE)
+        )
     return frozenset(paths)
 
 
@@ -733,8 +880,14 @@ def page_anchors(page: Page, text: PageText) -> set[str]:
 
 
 def _anchors_by_key(content: Content, texts: dict[str, PageText]) -> dict[str, set[str]]:
-    pages = [page for edition in content.editions
-             for page in (*edition.site_pages, *(p for topic in edition.topics for p in topic.sections + topic.tools))]
+    pages = [
+        page
+        for edition in content.editions
+        for page in (
+            *edition.site_pages,
+            *(p for topic in edition.topics for p in topic.sections + topic.tools),
+        )
+    ]
     return {page.key: page_anchors(page, texts[page.key]) for page in pages}
 
 
@@ -786,4 +939,3 @@ def _safe_json(data: object) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-

@@ -26,7 +26,10 @@ NOT_GRADED = "—"
 # Each language's reading score (as checks.score_name names it): its full name, and what it means.
 SCORES = {
     "reading grade": ("Flesch–Kincaid reading grade", "the years of school a reader needs (lower is easier)"),
-    "Fernández-Huerta": ("Fernández-Huerta reading ease", "made for Spanish, from 0 to 100 (higher is easier)"),
+    "Fernández-Huerta": (
+        "Fernández-Huerta reading ease",
+        "made for Spanish, from 0 to 100 (higher is easier)",
+    ),
 }
 
 
@@ -84,8 +87,12 @@ def make_report(project: Project, today: date, cache: BuildCache | None = None) 
     return report_on(build.content, build.texts, build.report.grades, today)
 
 
-def report_on(content: Content, texts: dict[str, PageText], grades: dict[str, float], today: date,
-              ) -> EditorReport:
+def report_on(
+    content: Content,
+    texts: dict[str, PageText],
+    grades: dict[str, float],
+    today: date,
+) -> EditorReport:
     years = content.site.review_interval_years
     languages = tuple(_language(edition, texts, grades, years) for edition in content.editions)
     rows = [row for language in languages for row in language.rows]
@@ -94,18 +101,24 @@ def report_on(content: Content, texts: dict[str, PageText], grades: dict[str, fl
         review_interval_years=years,
         languages=languages,
         overdue=tuple(_overdue(row, years) for row in rows if row.review_due < today),
-        uncited_sources=tuple(finding for edition in content.editions for finding in _uncited_sources(edition, texts)),
-        unused_terms=tuple(finding for edition in content.editions for finding in _unused_terms(edition, texts)),
+        uncited_sources=tuple(
+            finding for edition in content.editions for finding in _uncited_sources(edition, texts)
+        ),
+        unused_terms=tuple(
+            finding for edition in content.editions for finding in _unused_terms(edition, texts)
+        ),
         out_of_date=tuple(_out_of_date(row) for row in rows if row.original_updated is not None),
     )
 
 
 def _language(edition: Content, texts: dict[str, PageText], grades: dict[str, float], years: int) -> Language:
     site = edition.site
-    drafts = {item.key for topic in edition.topics if topic.draft
-              for item in (topic, *topic.sections, *topic.tools)}
-    rows = tuple(_row(item, texts[item.key], grades, years, item.key in drafts)
-                 for item in _pages_and_topics(edition))
+    drafts = {
+        item.key for topic in edition.topics if topic.draft for item in (topic, *topic.sections, *topic.tools)
+    }
+    rows = tuple(
+        _row(item, texts[item.key], grades, years, item.key in drafts) for item in _pages_and_topics(edition)
+    )
     name = site.strings.texts.get("language_name", site.language) if site.strings else site.language
     return Language(site.language, name, score_name(site.language), rows)
 
@@ -169,8 +182,11 @@ def _overdue(row: PageRow, years: int) -> Finding:
 
 
 def _out_of_date(row: PageRow) -> Finding:
-    return Finding(row.file, f"translates the version of {row.translation_of}, and the original was updated on "
-                             f"{row.original_updated}: bring it up to date, then set translation_of to that date")
+    return Finding(
+        row.file,
+        f"translates the version of {row.translation_of}, and the original was updated on "
+        f"{row.original_updated}: bring it up to date, then set translation_of to that date",
+    )
 
 
 def _uncited_sources(content: Content, texts: dict[str, PageText]) -> Iterator[Finding]:
@@ -252,21 +268,35 @@ def _headers(language: Language) -> tuple[str, ...]:
 
 
 def _legend(report: EditorReport) -> str:
-    scores = " ".join(f"{SCORES[name][0]}: {SCORES[name][1]}."
-                      for name in dict.fromkeys(language.score_name for language in report.languages))
-    translated = (" A translation's page flagged 'not translated' is the original's, published until it is "
-                  "translated; one flagged 'out of date' translates an older version of its original."
-                  if len(report.languages) > 1 else "")
-    return (f"Reading scores as `check` measures them ({NOT_GRADED}: not graded). {scores} A page is due for "
-            f"review {_years(report.review_interval_years)} after its last review, or after its last update if "
-            "it has never been reviewed, unless a next_review date is set (review_interval_years in site.yaml)."
-            + translated)
+    scores = " ".join(
+        f"{SCORES[name][0]}: {SCORES[name][1]}."
+        for name in dict.fromkeys(language.score_name for language in report.languages)
+    )
+    translated = (
+        " A translation's page flagged 'not translated' is the original's, published until it is "
+        "translated; one flagged 'out of date' translates an older version of its original."
+        if len(report.languages) > 1
+        else ""
+    )
+    return (
+        f"Reading scores as `check` measures them ({NOT_GRADED}: not graded). {scores} A page is due for "
+        f"review {_years(report.review_interval_years)} after its last review, or after its last update if "
+        "it has never been reviewed, unless a next_review date is set (review_interval_years in site.yaml)."
+        + translated
+    )
 
 
 def _cells(row: PageRow, today: date) -> tuple[str, ...]:
-    flags = [flag for flag, applies in (("OVERDUE", row.review_due < today), ("draft", row.draft),
-                                        ("not translated", row.untranslated),
-                                        ("out of date", row.original_updated is not None)) if applies]
+    flags = [
+        flag
+        for flag, applies in (
+            ("OVERDUE", row.review_due < today),
+            ("draft", row.draft),
+            ("not translated", row.untranslated),
+            ("out of date", row.original_updated is not None),
+        )
+        if applies
+    ]
     return (
         row.file.removeprefix("content/"),
         row.title,
@@ -293,8 +323,10 @@ def _fixed_width_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(cell.rjust(width) if header in RIGHT_ALIGNED else cell.ljust(width)
-                         for header, cell, width in zip(HEADERS, cells, widths, strict=True)).rstrip()
+        return "  ".join(
+            cell.rjust(width) if header in RIGHT_ALIGNED else cell.ljust(width)
+            for header, cell, width in zip(HEADERS, cells, widths, strict=True)
+        ).rstrip()
 
     return [line(headers), line(tuple("-" * width for width in widths)), *(line(row) for row in rows)]
 

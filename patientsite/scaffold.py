@@ -36,8 +36,11 @@ STANDARD_SECTIONS = (
     SectionDraft("symptoms.md", "Symptoms", "It will describe the signs and symptoms of this condition."),
     SectionDraft("diagnosis.md", "Tests and diagnosis", "It will explain the tests that find it."),
     SectionDraft("treatment.md", "Treatment", "It will explain how this condition is treated."),
-    SectionDraft("when-to-get-help.md", "When to get help",
-                 "It will say when to call a doctor, and when to get help at once."),
+    SectionDraft(
+        "when-to-get-help.md",
+        "When to get help",
+        "It will say when to call a doctor, and when to get help at once.",
+    ),
 )
 
 DRAFT_TEXT = """\
@@ -62,13 +65,17 @@ def new_topic(content_dir: Path, slug: str, title: str, today: date) -> list[Pat
 
 def refuse_unless_new(content_dir: Path, slug: str, title: str) -> None:
     if not ID_PATTERN.match(slug):
-        raise TopicRefused(f"'{slug}' cannot be a topic's folder name — use lower-case letters, digits and "
-                           "dashes only, e.g. iron-deficiency-anaemia")
+        raise TopicRefused(
+            f"'{slug}' cannot be a topic's folder name — use lower-case letters, digits and "
+            "dashes only, e.g. iron-deficiency-anaemia"
+        )
     if slug in TAKEN_NAMES:
         raise TopicRefused(f"'{slug}' is taken by {TAKEN_NAMES[slug]} — choose another name")
     if not title.strip() or "\n" in title or len(title.strip()) > MAX_TITLE_CHARS:
-        raise TopicRefused(f"the title must be one line of 1 to {MAX_TITLE_CHARS} characters — write the "
-                           'condition\'s name in quotes, e.g. "Iron deficiency anaemia"')
+        raise TopicRefused(
+            f"the title must be one line of 1 to {MAX_TITLE_CHARS} characters — write the "
+            'condition\'s name in quotes, e.g. "Iron deficiency anaemia"'
+        )
     if not content_dir.is_dir():
         raise TopicRefused(f"there is no content folder at {content_dir} — run the command in the project")
     if (content_dir / slug).exists():
@@ -77,8 +84,10 @@ def refuse_unless_new(content_dir: Path, slug: str, title: str) -> None:
 
 def topic_files(slug: str, title: str, today: date) -> dict[str, str]:
     """Each file of the new topic by name, topic.yaml first, then the sections in reading order."""
-    sections = {section.file.format(slug=slug): _section_file(section, title, slug, today)
-                for section in STANDARD_SECTIONS}
+    sections = {
+        section.file.format(slug=slug): _section_file(section, title, slug, today)
+        for section in STANDARD_SECTIONS
+    }
     return {TOPIC_FILE: _topic_file(slug, title, list(sections), today), **sections}
 
 

@@ -154,8 +154,16 @@ class Preview:
 
     def _rebuild(self, folder: str):
         """One topic's pages made again over the last build, with what the preview keeps between saves."""
-        return rebuild_topic(self.project, self.build, folder, self.base_url, self.cache, self.converter,
-                             self.environment, self.documents)
+        return rebuild_topic(
+            self.project,
+            self.build,
+            folder,
+            self.base_url,
+            self.cache,
+            self.converter,
+            self.environment,
+            self.documents,
+        )
 
     def rebuild_topic(self, changed: set[Path]) -> Outcome | None:
         """A head start when every changed file is inside one topic: that topic's pages, made and checked at

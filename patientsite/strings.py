@@ -34,13 +34,23 @@ MAX_STRING_CHARS = 1_000
 def read_strings(document: Document | None, display_name: str, problems: Problems) -> Strings:
     """A strings file: each key's text and line. What is not 'key: text' is a problem; a missing file too."""
     if document is None:
-        problems.add(display_name, 1, "file", "is missing",
-                     "create it: it holds the words every page says, such as 'Key points' (see the editing guide)")
+        problems.add(
+            display_name,
+            1,
+            "file",
+            "is missing",
+            "create it: it holds the words every page says, such as 'Key points' (see the editing guide)",
+        )
         return Strings(display_name, {}, {})
     mapping = document.data if isinstance(document, YamlDocument) else None
     if not isinstance(mapping, YamlMap):
-        problems.add(document.file, 1, "file", "must be a list of 'name: text' lines",
-                     "write each string as 'name: text' on its own line")
+        problems.add(
+            document.file,
+            1,
+            "file",
+            "must be a list of 'name: text' lines",
+            "write each string as 'name: text' on its own line",
+        )
         return Strings(document.file, {}, {})
     texts: dict[str, str] = {}
     for key, value in mapping.items():
@@ -52,42 +62,72 @@ def read_strings(document: Document | None, display_name: str, problems: Problem
 
 def _string_text(key: str, value: object, file: str, line: int, problems: Problems) -> str | None:
     if not KEY.match(key):
-        problems.add(file, line, key, "is not a string name",
-                     "names are lower-case letters, digits and _, e.g. key_points")
+        problems.add(
+            file,
+            line,
+            key,
+            "is not a string name",
+            "names are lower-case letters, digits and _, e.g. key_points",
+        )
     elif isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
-        problems.add(file, line, key, "must be text", f"write the words after '{key}:' on the same line, "
-                     "in quotes if they start with a sign such as * or {")
+        problems.add(
+            file,
+            line,
+            key,
+            "must be text",
+            f"write the words after '{key}:' on the same line, "
+            "in quotes if they start with a sign such as * or {",
+        )
     elif len(str(value)) > MAX_STRING_CHARS:
-        problems.add(file, line, key, f"is longer than {MAX_STRING_CHARS:,} characters",
-                     "shorten it: a string is a label or a sentence or two")
+        problems.add(
+            file,
+            line,
+            key,
+            f"is longer than {MAX_STRING_CHARS:,} characters",
+            "shorten it: a string is a label or a sentence or two",
+        )
     else:
         return " ".join(str(value).split())
     return None
 
 
-def translate_strings(original: Strings, translation: Strings, must_have_all: bool,
-                      problems: Problems) -> Strings:
+def translate_strings(
+    original: Strings, translation: Strings, must_have_all: bool, problems: Problems
+) -> Strings:
     """A translation's strings, each with the original's {placeholders}; for a string it lacks, the
     original's text (a warning), or an error when `must_have_all`."""
     texts, lines = dict(translation.texts), dict(translation.lines)
     for key in translation.texts:
         if key not in original.texts:
             close = difflib.get_close_matches(key, sorted(original.texts), n=1)
-            problems.warn(translation.file, translation.lines[key], key,
-                          f"is not a string of {original.file}",
-                          f"did you mean '{close[0]}'?" if close else "delete it: no page says it")
+            problems.warn(
+                translation.file,
+                translation.lines[key],
+                key,
+                f"is not a string of {original.file}",
+                f"did you mean '{close[0]}'?" if close else "delete it: no page says it",
+            )
             del texts[key]
         elif placeholders(translation.texts[key]) != placeholders(original.texts[key]):
-            problems.add(translation.file, translation.lines[key], key,
-                         f"uses {_listed(placeholders(translation.texts[key]))}, but {original.file} uses "
-                         f"{_listed(placeholders(original.texts[key]))}",
-                         "keep each {name} of the original as it is (they are filled in by the page); "
-                         "translate only the words around them")
+            problems.add(
+                translation.file,
+                translation.lines[key],
+                key,
+                f"uses {_listed(placeholders(translation.texts[key]))}, but {original.file} uses "
+                f"{_listed(placeholders(original.texts[key]))}",
+                "keep each {name} of the original as it is (they are filled in by the page); "
+                "translate only the words around them",
+            )
     for key in original.texts.keys() - translation.texts.keys():
         report = problems.add if must_have_all else problems.warn
-        report(translation.file, 1, key, f"is missing (in {original.file}: {shown(original.texts[key])})",
-               f"add a line '{key}: …' with the words in this language"
-               + ("" if must_have_all else "; until then pages show the original's words"))
+        report(
+            translation.file,
+            1,
+            key,
+            f"is missing (in {original.file}: {shown(original.texts[key])})",
+            f"add a line '{key}: …' with the words in this language"
+            + ("" if must_have_all else "; until then pages show the original's words"),
+        )
         texts[key], lines[key] = original.texts[key], original.lines[key]
     return Strings(translation.file, texts, lines)
 
@@ -143,17 +183,34 @@ def fill(strings: Strings, key: str, values: Mapping[str, object], escape_value)
     """The string `key` with each {placeholder} replaced by its value; ContentError, with the strings file
     and line, for a string the file lacks or a placeholder the template gives no value for."""
     if key not in strings.texts:
-        raise ContentError([Problem(strings.file, 1, key, "is missing, and the templates use it",
-                                    f"add a line '{key}: …' with the words the pages should show")])
+        raise ContentError(
+            [
+                Problem(
+                    strings.file,
+                    1,
+                    key,
+                    "is missing, and the templates use it",
+                    f"add a line '{key}: …' with the words the pages should show",
+                )
+            ]
+        )
     text = strings.texts[key]
 
     def value_of(match: re.Match) -> str:
         name = match.group(1)
         if name not in values:
             given = ", ".join(f"{{{v}}}" for v in sorted(values)) or "none"
-            raise ContentError([Problem(strings.file, strings.lines.get(key, 1), key,
-                                        f"uses {{{name}}}, which the page cannot fill in here (it gives: {given})",
-                                        "use only those, or write the text without {…}")])
+            raise ContentError(
+                [
+                    Problem(
+                        strings.file,
+                        strings.lines.get(key, 1),
+                        key,
+                        f"uses {{{name}}}, which the page cannot fill in here (it gives: {given})",
+                        "use only those, or write the text without {…}",
+                    )
+                ]
+            )
         return str(escape_value(values[name]))
 
     return PLACEHOLDER.sub(value_of, str(escape_value(text)))

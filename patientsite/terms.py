@@ -37,13 +37,37 @@ MEANING_TEXT_SUFFIX = "-text"  # the meaning's words alone, without its close bu
 # Text inside these is never marked: a button inside a link or a heading would be invalid or confusing;
 # code, citations, abbreviations and a definition list's terms (dt) are not running prose; and bold text
 # serves as a run-in heading (the questions of the appointment page), whose words stay as written.
-SKIPPED_TAGS = frozenset({
-    "a", "abbr", "b", "button", "code", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "pre", "samp",
-    "script", "strong", "style", "sub", "summary", "sup", "textarea", "title",
-})
+SKIPPED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "button",
+        "code",
+        "dt",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "kbd",
+        "pre",
+        "samp",
+        "script",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "textarea",
+        "title",
+    }
+)
 SKIPPED_CLASSES = frozenset({"admonition-title", "term-meaning"})
-VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                       "track", "wbr"})
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 TAG = re.compile(r"""<(/?)([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 CITATION = re.compile(r'[\s\u00a0]*<sup class="cite"[^>]*>.*?</sup>', re.DOTALL)
@@ -68,7 +92,9 @@ class Glossary:
         written: dict[str, str] = {}  # each form in lower case → as the glossary writes it
         for explanation in explanations:
             for form in term_forms(explanation.term):
-                self.by_form.setdefault(_folded(form), explanation)  # a topic's own term comes before another's
+                self.by_form.setdefault(
+                    _folded(form), explanation
+                )  # a topic's own term comes before another's
                 written.setdefault(_folded(form), form)
         self.pattern = forms_pattern(written.values()) if written else None
 
@@ -158,7 +184,7 @@ def explanations(topic: Topic, texts: dict[str, PageText]) -> Iterator[Explanati
 
 
 def page_explanations(glossary_page: Page, texts: dict[str, PageText]) -> Iterator[Explanation]:
-    meanings = texts[glossary_page.key].entries[len(glossary_page.questions):]
+    meanings = texts[glossary_page.key].entries[len(glossary_page.questions) :]
     for term, meaning in zip(glossary_page.terms, meanings, strict=True):
         yield Explanation(term, plain_meaning(meaning.html), term.anchor + MEANING_ID_SUFFIX)
 
@@ -173,8 +199,13 @@ def plain_meaning(meaning_html: str) -> str:
     return " ".join(text.split())
 
 
-def explain_terms(fragment_html: str, glossary: Glossary, explained: set[str],
-                  entry_link: Callable[[Explanation], str | None] | None = None, close_label: str = "Close") -> str:
+def explain_terms(
+    fragment_html: str,
+    glossary: Glossary,
+    explained: set[str],
+    entry_link: Callable[[Explanation], str | None] | None = None,
+    close_label: str = "Close",
+) -> str:
     """The HTML with the first use of each term not yet in `explained` made a button and its meaning; the
     popover ids of the terms explained are added to `explained`, so a page's next fragment skips them.
 
@@ -184,8 +215,10 @@ def explain_terms(fragment_html: str, glossary: Glossary, explained: set[str],
     """
     if glossary.pattern is None:
         return fragment_html
-    return "".join(_explain_text(piece, glossary, explained, entry_link, close_label) if is_prose else piece
-                   for piece, is_prose in prose_and_markup(str(fragment_html)))
+    return "".join(
+        _explain_text(piece, glossary, explained, entry_link, close_label) if is_prose else piece
+        for piece, is_prose in prose_and_markup(str(fragment_html))
+    )
 
 
 def terms_used(fragment_html: str, glossary: Glossary) -> set[Explanation]:
@@ -223,7 +256,7 @@ def prose_and_markup(fragment_html: str) -> Iterator[tuple[str, bool]]:
     position = 0
     for tag in TAG.finditer(fragment_html):
         if tag.start() > position:
-            yield fragment_html[position:tag.start()], skipped == 0
+            yield fragment_html[position : tag.start()], skipped == 0
         yield tag.group(0), False
         position = tag.end()
         closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
@@ -253,8 +286,13 @@ def _close(open_elements: list[tuple[str, bool]], name: str) -> int:
     return closed
 
 
-def _explain_text(text: str, glossary: Glossary, explained: set[str],
-                  entry_link: Callable[[Explanation], str | None] | None, close_label: str) -> str:
+def _explain_text(
+    text: str,
+    glossary: Glossary,
+    explained: set[str],
+    entry_link: Callable[[Explanation], str | None] | None,
+    close_label: str,
+) -> str:
     plain = html.unescape(text)
     pieces: list[str] = []
     position = 0
@@ -264,9 +302,12 @@ def _explain_text(text: str, glossary: Glossary, explained: set[str],
             continue
         explained.add(explanation.popover_id)
         href = entry_link(explanation) if entry_link else None
-        marked = (link_html(match.group(0), href) if href
-                  else explanation_html(match.group(0), explanation, close_label))
-        pieces += [_escape(plain[position:match.start()]), marked]
+        marked = (
+            link_html(match.group(0), href)
+            if href
+            else explanation_html(match.group(0), explanation, close_label)
+        )
+        pieces += [_escape(plain[position : match.start()]), marked]
         position = match.end()
     if not pieces:
         return text  # unchanged, byte for byte
@@ -276,10 +317,12 @@ def _explain_text(text: str, glossary: Glossary, explained: set[str],
 def explanation_html(words: str, explanation: Explanation, close_label: str = "Close") -> str:
     popover = explanation.popover_id
     text = popover + MEANING_TEXT_SUFFIX
-    return (f'<button type="button" class="term" popovertarget="{popover}" aria-describedby="{text}">'
-            f'{_escape(words)}</button><span popover id="{popover}" class="term-meaning" role="note">'
-            f'<span id="{text}">{_escape(explanation.meaning)}</span> <button type="button" class="term-close" '
-            f'popovertarget="{popover}" popovertargetaction="hide">{_escape(close_label)}</button></span>')
+    return (
+        f'<button type="button" class="term" popovertarget="{popover}" aria-describedby="{text}">'
+        f'{_escape(words)}</button><span popover id="{popover}" class="term-meaning" role="note">'
+        f'<span id="{text}">{_escape(explanation.meaning)}</span> <button type="button" class="term-close" '
+        f'popovertarget="{popover}" popovertargetaction="hide">{_escape(close_label)}</button></span>'
+    )
 
 
 def link_html(words: str, href: str) -> str:

@@ -40,8 +40,12 @@ class PageText:
         yield from self.entries
 
 
-def convert_texts(content: Content, converter: MarkdownConverter, cache: Store | None = None,
-                  progress: Progress | None = None) -> dict[str, PageText]:
+def convert_texts(
+    content: Content,
+    converter: MarkdownConverter,
+    cache: Store | None = None,
+    progress: Progress | None = None,
+) -> dict[str, PageText]:
     """Every text of the site by key: from the cache when unchanged, else converted (on every core)."""
     sources = text_sources(content)
     keys = {key: text_cache_key(key, source) for key, source in sources.items()}
@@ -51,7 +55,9 @@ def convert_texts(content: Content, converter: MarkdownConverter, cache: Store |
     if progress and missing:
         progress("converting", total - len(missing), total)
     on_done = (lambda done: progress("converting", total - len(missing) + done, total)) if progress else None
-    converted = map_in_order(lambda key: convert_source(key, sources[key], converter), missing, on_done=on_done)
+    converted = map_in_order(
+        lambda key: convert_source(key, sources[key], converter), missing, on_done=on_done
+    )
     for key, text in zip(missing, converted, strict=True):
         texts[key] = text
         if cache:
@@ -83,11 +89,25 @@ def text_cache_key(key: str, source: TextSource) -> str:
     if isinstance(source, str):
         return key_of("line", key, source)
     if isinstance(source, Topic):
-        return key_of("topic", key, source.summary, str(len(source.key_points)), *source.key_points,
-                      source.urgent.text if source.urgent else None)
+        return key_of(
+            "topic",
+            key,
+            source.summary,
+            str(len(source.key_points)),
+            *source.key_points,
+            source.urgent.text if source.urgent else None,
+        )
     entries = [q.answer for q in source.questions] + [t.meaning for t in source.terms]
-    return key_of("page", key, source.summary, str(len(source.key_points)), *source.key_points, source.body,
-                  str(len(entries)), *entries)
+    return key_of(
+        "page",
+        key,
+        source.summary,
+        str(len(source.key_points)),
+        *source.key_points,
+        source.body,
+        str(len(entries)),
+        *entries,
+    )
 
 
 def convert_source(key: str, source: TextSource, converter: MarkdownConverter) -> PageText:

@@ -29,7 +29,9 @@ class SiteInputs:
     @classmethod
     def of(cls, project: Project, out_dir: Path, base_url: str | None) -> SiteInputs:
         folders = (project.content_dir, project.templates_dir, project.static_dir)
-        return cls(key_of("site", str(out_dir.absolute()), base_url, *(folder_fingerprint(f) for f in folders)))
+        return cls(
+            key_of("site", str(out_dir.absolute()), base_url, *(folder_fingerprint(f) for f in folders))
+        )
 
 
 def last_report(inputs: SiteInputs, out_dir: Path, cache: BuildCache) -> BuildReport | None:

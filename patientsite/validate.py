@@ -47,8 +47,10 @@ HOME_FILE = "index.md"
 TOPIC_FILE = "topic.yaml"
 GENERATED_SLUGS = {"index", "sources", "handout", "leaflet"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
-TABLE_HINT = ("a table needs a blank line above it, its first row, straight under that a separator row with one "
-              "--- for each column (| --- | --- | for two), then its rows; or write the text without |")
+TABLE_HINT = (
+    "a table needs a blank line above it, its first row, straight under that a separator row with one "
+    "--- for each column (| --- | --- | for two), then its rows; or write the text without |"
+)
 
 # The emergency box stands under a page's title and must fit, with the site's header and the title, on the first
 # screen of a phone (360 × 740): a longer text would push its end, whom to call, below it.
@@ -67,21 +69,33 @@ def validate_content(loaded: LoadedContent, content_label: str, problems: Proble
     if original is None:
         return None
     check_originals(original, loaded.documents, problems)
-    translated = (_translation(original, loaded, codes, code, content_label, problems)
-                  for code in original.site.translations)
+    translated = (
+        _translation(original, loaded, codes, code, content_label, problems)
+        for code in original.site.translations
+    )
     return replace(original, translations=tuple(t for t in translated if t is not None))
 
 
-def _translation(original: Content, loaded: LoadedContent, codes: tuple[str, ...], code: str, content_label: str,
-                 problems: Problems) -> Content | None:
+def _translation(
+    original: Content,
+    loaded: LoadedContent,
+    codes: tuple[str, ...],
+    code: str,
+    content_label: str,
+    problems: Problems,
+) -> Content | None:
     """One translation, read as the original's files with its own laid over them; a problem in a file of the
     original is reported once, by the original."""
     own = own_files(loaded, code)
     if not own.documents and not own.unreadable:
-        problems.add(original.site.file, line_of(loaded.documents.get(SITE_FILE), "translations"), "translations",
-                     f"{shown(code)} has no folder {content_label}/{code}/",
-                     f"create the folder with the {code} translation's site.yaml and strings.yaml, or take "
-                     f"{shown(code)} off the list")
+        problems.add(
+            original.site.file,
+            line_of(loaded.documents.get(SITE_FILE), "translations"),
+            "translations",
+            f"{shown(code)} has no folder {content_label}/{code}/",
+            f"create the folder with the {code} translation's site.yaml and strings.yaml, or take "
+            f"{shown(code)} off the list",
+        )
         return None
     files = translation_files(loaded, codes, code)
     found = Problems()
@@ -115,8 +129,9 @@ def _language(loaded: LoadedContent, content_label: str, problems: Problems) -> 
 # --- site and home -------------------------------------------------------------------------------------------
 
 
-def _site(documents: dict[str, Document], unreadable: frozenset[str], content_label: str,
-          problems: Problems) -> Site | None:
+def _site(
+    documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
+) -> Site | None:
     document = documents.get(SITE_FILE)
     if document is None and SITE_FILE in unreadable:
         return None
@@ -124,7 +139,9 @@ def _site(documents: dict[str, Document], unreadable: frozenset[str], content_la
     if mapping is None:
         return None
     fields = Fields(mapping, document.file, problems)
-    navigation = tuple(_nav_item(item, document.file, problems) for item in fields.mappings("navigation", True))
+    navigation = tuple(
+        _nav_item(item, document.file, problems) for item in fields.mappings("navigation", True)
+    )
     max_grade, min_fernandez_huerta = _readability(mapping, document.file, problems)
     fields.known.add("readability")
     language = _language_code(fields)
@@ -155,9 +172,13 @@ def _language_code(fields: Fields) -> str:
 
     language = fields.text("language") or "en"
     if pyphen.language_fallback(language) is None:
-        fields.problems.add(fields.file, fields.line("language"), "language",
-                            f"{shown(language)} is not a language code the reading-grade check knows",
-                            "write the code of the content's language, such as en, en-GB or es")
+        fields.problems.add(
+            fields.file,
+            fields.line("language"),
+            "language",
+            f"{shown(language)} is not a language code the reading-grade check knows",
+            "write the code of the content's language, such as en, en-GB or es",
+        )
         return "en"
     return language
 
@@ -167,9 +188,13 @@ def _review_interval(fields: Fields) -> int:
     if years is None:
         return Site.review_interval_years  # the default
     if not years.is_integer() or not 1 <= years <= 10:  # also refuses .nan and .inf
-        fields.problems.add(fields.file, fields.line("review_interval_years"), "review_interval_years",
-                            f"{years:g} is not a whole number of years from 1 to 10",
-                            "write how many years may pass between clinical reviews: the NHS standard is 3")
+        fields.problems.add(
+            fields.file,
+            fields.line("review_interval_years"),
+            "review_interval_years",
+            f"{years:g} is not a whole number of years from 1 to 10",
+            "write how many years may pass between clinical reviews: the NHS standard is 3",
+        )
         return Site.review_interval_years
     return int(years)
 
@@ -182,8 +207,13 @@ def _readability(mapping: YamlMap, file: str, problems: Problems) -> tuple[float
     if value is None:
         return defaults
     if not isinstance(value, YamlMap):
-        problems.add(file, mapping.line_of("readability"), "readability", "must be a group of fields",
-                     "write 'readability:' and under it, indented, 'max_grade: 8'")
+        problems.add(
+            file,
+            mapping.line_of("readability"),
+            "readability",
+            "must be a group of fields",
+            "write 'readability:' and under it, indented, 'max_grade: 8'",
+        )
         return defaults
     fields = Fields(value, file, problems, "readability")
     grade = fields.number("max_grade")
@@ -198,10 +228,14 @@ def _locale(fields: Fields, language: str) -> str:
     try:
         Locale.parse(locale)
     except (ValueError, UnknownLocaleError):
-        fields.problems.add(fields.file, fields.line("locale" if "locale" in fields.mapping else "language"),
-                            "locale", f"{shown(locale)} is not a language and region Babel knows",
-                            "write a language code, with its region where dates are written differently there: "
-                            "en_GB, en_US, es, es_MX")
+        fields.problems.add(
+            fields.file,
+            fields.line("locale" if "locale" in fields.mapping else "language"),
+            "locale",
+            f"{shown(locale)} is not a language and region Babel knows",
+            "write a language code, with its region where dates are written differently there: "
+            "en_GB, en_US, es, es_MX",
+        )
         return Site.locale
     return locale
 
@@ -210,12 +244,23 @@ def _translations(fields: Fields, language: str) -> tuple[str, ...]:
     """The other languages of the site, each the name of its folder in content/."""
     codes: list[str] = []
     for code in fields.text_list("translations"):
-        problem = ("is not a language code" if not LANGUAGE_CODE.match(code) else
-                   "is the original language" if code == language else
-                   "is listed twice" if code in codes else None)
+        problem = (
+            "is not a language code"
+            if not LANGUAGE_CODE.match(code)
+            else "is the original language"
+            if code == language
+            else "is listed twice"
+            if code in codes
+            else None
+        )
         if problem:
-            fields.problems.add(fields.file, fields.line("translations"), "translations", f"{shown(code)} {problem}",
-                                "list the code of each other language, e.g. [es], as its folder content/es/ is named")
+            fields.problems.add(
+                fields.file,
+                fields.line("translations"),
+                "translations",
+                f"{shown(code)} {problem}",
+                "list the code of each other language, e.g. [es], as its folder content/es/ is named",
+            )
         else:
             codes.append(code)
     return tuple(codes)
@@ -225,15 +270,20 @@ def _missing_translation(fields: Fields) -> str:
     value = fields.text("missing_translation", required=False)
     if value is None or value in ("fallback", "fail"):
         return value or Site.missing_translation
-    fields.problems.add(fields.file, fields.line("missing_translation"), "missing_translation",
-                        f"{shown(value)} is not fallback or fail",
-                        "write 'fallback' to publish a page in the original language until it is translated, or "
-                        "'fail' to stop the build")
+    fields.problems.add(
+        fields.file,
+        fields.line("missing_translation"),
+        "missing_translation",
+        f"{shown(value)} is not fallback or fail",
+        "write 'fallback' to publish a page in the original language until it is translated, or "
+        "'fail' to stop the build",
+    )
     return Site.missing_translation
 
 
-def _strings(documents: dict[str, Document], unreadable: frozenset[str], content_label: str,
-             problems: Problems) -> Strings:
+def _strings(
+    documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
+) -> Strings:
     file = f"{content_label}/{STRINGS_FILE}"
     if STRINGS_FILE in unreadable:
         return Strings(file, {}, {})  # load has reported why
@@ -247,13 +297,19 @@ def _nav_item(mapping: YamlMap, file: str, problems: Problems) -> NavItem | None
     return NavItem(title, page) if title and page else None
 
 
-def _home(documents: dict[str, Document], unreadable: frozenset[str], content_label: str,
-          problems: Problems) -> Page | None:
+def _home(
+    documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
+) -> Page | None:
     document = documents.get(HOME_FILE)
     if not isinstance(document, MarkdownDocument):
         if document is None and HOME_FILE not in unreadable:
-            problems.add(f"{content_label}/{HOME_FILE}", 1, "file", "is missing",
-                         "create the home page: front matter with title, summary and updated, then text")
+            problems.add(
+                f"{content_label}/{HOME_FILE}",
+                1,
+                "file",
+                "is missing",
+                "create the home page: front matter with title, summary and updated, then text",
+            )
         return None
     return _markdown_page(HOME_FILE, document, "home", "index", problems)
 
@@ -266,11 +322,21 @@ def _site_pages(documents: dict[str, Document], problems: Problems) -> Iterator[
         if "/" in key or key == HOME_FILE or not isinstance(document, MarkdownDocument):
             continue
         if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", stem):
-            problems.add(document.file, 1, "file", f"the name '{key}' is not a valid web address part",
-                         "rename the file with lower-case letters, digits and dashes only, e.g. about.md")
+            problems.add(
+                document.file,
+                1,
+                "file",
+                f"the name '{key}' is not a valid web address part",
+                "rename the file with lower-case letters, digits and dashes only, e.g. about.md",
+            )
         elif stem in TAKEN_NAMES:
-            problems.add(document.file, 1, "file", f"the name '{key}' is taken by {TAKEN_NAMES[stem]}",
-                         f"rename the file, e.g. to '{stem}-page.md', and its links with it")
+            problems.add(
+                document.file,
+                1,
+                "file",
+                f"the name '{key}' is taken by {TAKEN_NAMES[stem]}",
+                f"rename the file, e.g. to '{stem}-page.md', and its links with it",
+            )
         else:
             yield _markdown_page(key, document, "page", stem, problems)
 
@@ -278,7 +344,9 @@ def _site_pages(documents: dict[str, Document], problems: Problems) -> Iterator[
 # --- topics --------------------------------------------------------------------------------------------------
 
 
-def _topics(documents: dict[str, Document], unreadable: frozenset[str], problems: Problems) -> Iterator[Topic]:
+def _topics(
+    documents: dict[str, Document], unreadable: frozenset[str], problems: Problems
+) -> Iterator[Topic]:
     slugs_seen: dict[str, str] = {}
     for key in sorted(documents):
         folder, _, name = key.rpartition("/")
@@ -288,26 +356,42 @@ def _topics(documents: dict[str, Document], unreadable: frozenset[str], problems
         if topic is None:
             continue
         if topic.slug in slugs_seen:
-            problems.add(topic.file, 1, "slug", f"'{topic.slug}' is used by {slugs_seen[topic.slug]} too",
-                         "rename one of the topic folders")
+            problems.add(
+                topic.file,
+                1,
+                "slug",
+                f"'{topic.slug}' is used by {slugs_seen[topic.slug]} too",
+                "rename one of the topic folders",
+            )
             continue
         slugs_seen[topic.slug] = topic.file
         yield topic
 
 
-def _topic(key: str, folder: str, documents: dict[str, Document], unreadable: frozenset[str],
-           problems: Problems) -> Topic | None:
+def _topic(
+    key: str, folder: str, documents: dict[str, Document], unreadable: frozenset[str], problems: Problems
+) -> Topic | None:
     document = documents[key]
     mapping = _mapping_of(document, document.file, problems)
     if mapping is None:
         return None
     fields = Fields(mapping, document.file, problems)
     if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", folder):
-        problems.add(document.file, 1, "folder", f"the topic folder name '{folder}' is not a valid web address part",
-                     "rename the folder with lower-case letters, digits and dashes only")
+        problems.add(
+            document.file,
+            1,
+            "folder",
+            f"the topic folder name '{folder}' is not a valid web address part",
+            "rename the folder with lower-case letters, digits and dashes only",
+        )
     elif folder in TAKEN_NAMES:
-        problems.add(document.file, 1, "folder", f"the topic folder name '{folder}' is taken by {TAKEN_NAMES[folder]}",
-                     f"rename the folder, e.g. to '{folder}-guide', and its links with it")
+        problems.add(
+            document.file,
+            1,
+            "folder",
+            f"the topic folder name '{folder}' is taken by {TAKEN_NAMES[folder]}",
+            f"rename the folder, e.g. to '{folder}-guide', and its links with it",
+        )
     draft = _draft(fields)
     sources = _sources(fields, document.file, problems, required=not draft)
     sections = _topic_pages(fields, "sections", folder, documents, unreadable, problems, required=True)
@@ -345,13 +429,22 @@ def _draft(fields: Fields) -> bool:
     fields.known.add("draft")
     value = fields.mapping.get("draft", False)
     if not isinstance(value, bool):
-        fields.problems.add(fields.file, fields.line("draft"), "draft", f"{shown(value)} is not true or false",
-                            "write 'draft: true' while the topic is being written; delete the line when ready")
+        fields.problems.add(
+            fields.file,
+            fields.line("draft"),
+            "draft",
+            f"{shown(value)} is not true or false",
+            "write 'draft: true' while the topic is being written; delete the line when ready",
+        )
         return False
     if value:
-        fields.problems.warn(fields.file, fields.line("draft"), "draft",
-                             "the topic is a draft: its pages are marked 'Draft — not for readers'",
-                             "when every page is written and cites its sources, delete 'draft: true'")
+        fields.problems.warn(
+            fields.file,
+            fields.line("draft"),
+            "draft",
+            "the topic is a draft: its pages are marked 'Draft — not for readers'",
+            "when every page is written and cites its sources, delete 'draft: true'",
+        )
     return value
 
 
@@ -362,8 +455,13 @@ def _urgent(fields: Fields) -> UrgentBox | None:
     if value is None and "urgent" not in fields.mapping:
         return None
     if not isinstance(value, YamlMap):
-        fields.problems.add(fields.file, fields.line("urgent"), "urgent", "must be a group of fields",
-                            "write 'urgent:' and under it, indented, 'title: …' and 'text: …' (see the editing guide)")
+        fields.problems.add(
+            fields.file,
+            fields.line("urgent"),
+            "urgent",
+            "must be a group of fields",
+            "write 'urgent:' and under it, indented, 'title: …' and 'text: …' (see the editing guide)",
+        )
         return None
     box = Fields(value, fields.file, fields.problems, "urgent")
     title, text = box.text("title", max_chars=120), box.text("text")
@@ -372,10 +470,14 @@ def _urgent(fields: Fields) -> UrgentBox | None:
         return None
     words = len(CITATION.sub("", text).split())
     if words > URGENT_MAX_WORDS:
-        box.problems.add(box.file, box.line("text"), "urgent.text",
-                         f"is {words} words long, more than {URGENT_MAX_WORDS}",
-                         "shorten it: the box must fit, under the page's title, on the first screen of a phone; "
-                         "the full advice belongs on the page about when to get help")
+        box.problems.add(
+            box.file,
+            box.line("text"),
+            "urgent.text",
+            f"is {words} words long, more than {URGENT_MAX_WORDS}",
+            "shorten it: the box must fit, under the page's title, on the first screen of a phone; "
+            "the full advice belongs on the page about when to get help",
+        )
     return UrgentBox(title, text, value.text_line_of("text"))
 
 
@@ -384,9 +486,13 @@ def _urgent_box(fields: Fields) -> bool:
     fields.known.add("urgent_box")
     value = fields.mapping.get("urgent_box", False)
     if not isinstance(value, bool):
-        fields.problems.add(fields.file, fields.line("urgent_box"), "urgent_box",
-                            f"{'is empty' if value is None else shown(value) + ' is'} not true or false",
-                            "write 'urgent_box: true' to open the page with the emergency box, or delete the line")
+        fields.problems.add(
+            fields.file,
+            fields.line("urgent_box"),
+            "urgent_box",
+            f"{'is empty' if value is None else shown(value) + ' is'} not true or false",
+            "write 'urgent_box: true' to open the page with the emergency box, or delete the line",
+        )
         return False
     return value
 
@@ -409,25 +515,41 @@ def _sources(fields: Fields, file: str, problems: Problems, required: bool = Tru
         if source_id is None:
             continue
         if source_id in lines:
-            problems.add(file, mapping.line_of("id"), "sources.id",
-                         f"'{source_id}' is used twice (first on line {lines[source_id]})",
-                         "give each source its own id, or delete the repeated one")
+            problems.add(
+                file,
+                mapping.line_of("id"),
+                "sources.id",
+                f"'{source_id}' is used twice (first on line {lines[source_id]})",
+                "give each source its own id, or delete the repeated one",
+            )
             continue
         lines[source_id] = mapping.line_of("id")
         sources.append(source)
     return tuple(sources)
 
 
-def _topic_pages(fields: Fields, name: str, folder: str, documents: dict[str, Document],
-                 unreadable: frozenset[str], problems: Problems, required: bool) -> tuple[Page, ...]:
+def _topic_pages(
+    fields: Fields,
+    name: str,
+    folder: str,
+    documents: dict[str, Document],
+    unreadable: frozenset[str],
+    problems: Problems,
+    required: bool,
+) -> tuple[Page, ...]:
     pages: list[Page] = []
     listed = fields.items(name, required)
     seen: set[str] = set()
     for index, entry in enumerate(listed):
         line = listed.line_of(index)
         if not isinstance(entry, str) or not entry.strip():
-            problems.add(fields.file, line, name, f"item {index + 1} must be a file name",
-                         "write the file name, e.g. '- causes.md'")
+            problems.add(
+                fields.file,
+                line,
+                name,
+                f"item {index + 1} must be a file name",
+                "write the file name, e.g. '- causes.md'",
+            )
             continue
         key = f"{folder}/{entry.strip()}"
         if key in seen:
@@ -442,25 +564,41 @@ def _topic_pages(fields: Fields, name: str, folder: str, documents: dict[str, Do
     return tuple(pages)
 
 
-def _topic_page(key: str, documents: dict[str, Document], list_name: str, topic_file: str, line: int,
-                problems: Problems) -> Page | None:
+def _topic_page(
+    key: str, documents: dict[str, Document], list_name: str, topic_file: str, line: int, problems: Problems
+) -> Page | None:
     document = documents.get(key)
     name = key.rpartition("/")[2]
     stem = name.rpartition(".")[0]
     if document is None:
-        problems.add(topic_file, line, list_name, f"the file '{name}' does not exist",
-                     f"create {posixpath.dirname(topic_file)}/{name}, or fix the file name in the list")
+        problems.add(
+            topic_file,
+            line,
+            list_name,
+            f"the file '{name}' does not exist",
+            f"create {posixpath.dirname(topic_file)}/{name}, or fix the file name in the list",
+        )
         return None
     if stem in GENERATED_SLUGS:
-        problems.add(topic_file, line, list_name, f"{shown(name)} has a name the site uses for its own pages",
-                     f"rename the file: {', '.join(sorted(GENERATED_SLUGS))} are taken")
+        problems.add(
+            topic_file,
+            line,
+            list_name,
+            f"{shown(name)} has a name the site uses for its own pages",
+            f"rename the file: {', '.join(sorted(GENERATED_SLUGS))} are taken",
+        )
         return None
     if isinstance(document, MarkdownDocument):
         return _markdown_page(key, document, "section", stem, problems)
     kind = {"faq": "faq", "glossary": "glossary", "checker": "checker"}.get(stem)
     if kind is None:
-        problems.add(topic_file, line, list_name, f"{shown(name)} is not a kind of page the site knows",
-                     "sections are .md files, faq.yaml, glossary.yaml; tools: checker.yaml")
+        problems.add(
+            topic_file,
+            line,
+            list_name,
+            f"{shown(name)} is not a kind of page the site knows",
+            "sections are .md files, faq.yaml, glossary.yaml; tools: checker.yaml",
+        )
         return None
     return _yaml_page(key, document, kind, stem, problems)
 
@@ -469,8 +607,13 @@ def _check_unique_slugs(topic: Topic, problems: Problems) -> None:
     seen: dict[str, str] = {}
     for page in topic.sections + topic.tools:
         if page.slug in seen:
-            problems.add(topic.file, 1, "sections", f"two pages would both be called '{page.slug}.html' "
-                         f"({seen[page.slug]} and {page.file})", "rename one of the files")
+            problems.add(
+                topic.file,
+                1,
+                "sections",
+                f"two pages would both be called '{page.slug}.html' ({seen[page.slug]} and {page.file})",
+                "rename one of the files",
+            )
         seen[page.slug] = page.file
 
 
@@ -480,9 +623,13 @@ def _check_unique_slugs(topic: Topic, problems: Problems) -> None:
 def _markdown_page(key: str, document: MarkdownDocument, kind: str, slug: str, problems: Problems) -> Page:
     fields = Fields(document.meta, document.file, problems)
     page = Page(
-        key=key, file=document.file, kind=kind, slug=slug,
+        key=key,
+        file=document.file,
+        kind=kind,
+        slug=slug,
         **_common_fields(fields),
-        body=document.body, body_line=document.body_line,
+        body=document.body,
+        body_line=document.body_line,
     )
     fields.finish()
     _check_page_markdown(page, problems)
@@ -505,8 +652,16 @@ def _yaml_page(key: str, document: Document, kind: str, slug: str, problems: Pro
     else:
         tool = checker.read_checker(fields, problems)
     fields.finish()
-    page = Page(key=key, file=document.file, kind=kind, slug=slug, questions=questions, terms=terms, tool=tool,
-                **common)
+    page = Page(
+        key=key,
+        file=document.file,
+        kind=kind,
+        slug=slug,
+        questions=questions,
+        terms=terms,
+        tool=tool,
+        **common,
+    )
     _check_page_markdown(page, problems)
     return page
 
@@ -536,9 +691,13 @@ def _review(fields: Fields) -> Review:
         next_review=fields.date("next_review", required=False),
     )
     if bool(review.reviewed_by) != bool(review.reviewed_on):
-        fields.problems.add(fields.file, fields.line("reviewed_by" if review.reviewed_by else "reviewed_on"),
-                            "reviewed_by", "a review needs both the reviewer's name and the date",
-                            "give both reviewed_by and reviewed_on, or neither")
+        fields.problems.add(
+            fields.file,
+            fields.line("reviewed_by" if review.reviewed_by else "reviewed_on"),
+            "reviewed_by",
+            "a review needs both the reviewer's name and the date",
+            "give both reviewed_by and reviewed_on, or neither",
+        )
     return review
 
 
@@ -550,7 +709,9 @@ def _questions(fields: Fields, problems: Problems) -> Iterator[Question]:
         item.finish()
         if question and answer:
             answer_line = mapping.text_line_of("answer")
-            yield Question(question, answer, mapping.line, _unique_anchor(slugify(question), anchors), answer_line)
+            yield Question(
+                question, answer, mapping.line, _unique_anchor(slugify(question), anchors), answer_line
+            )
 
 
 def _terms(fields: Fields, problems: Problems) -> Iterator[Term]:
@@ -565,9 +726,13 @@ def _terms(fields: Fields, problems: Problems) -> Iterator[Term]:
         if not (term and meaning):
             continue
         if term.lower() in seen:
-            problems.add(fields.file, mapping.line, "terms.term",
-                         f"{shown(term)} is defined twice (first on line {seen[term.lower()]})",
-                         "keep one definition and delete the other")
+            problems.add(
+                fields.file,
+                mapping.line,
+                "terms.term",
+                f"{shown(term)} is defined twice (first on line {seen[term.lower()]})",
+                "keep one definition and delete the other",
+            )
             continue
         seen[term.lower()] = mapping.line
         _check_forms_are_unique(term, also, item, forms)
@@ -576,16 +741,21 @@ def _terms(fields: Fields, problems: Problems) -> Iterator[Term]:
         yield Term(term, meaning, mapping.line, anchor, pronunciation, also, meaning_line)
 
 
-def _check_forms_are_unique(term: str, also: tuple[str, ...], item: Fields,
-                            forms: dict[str, tuple[str, int]]) -> None:
+def _check_forms_are_unique(
+    term: str, also: tuple[str, ...], item: Fields, forms: dict[str, tuple[str, int]]
+) -> None:
     """A word names one term only: the pages explain each word they use with the one meaning of its term."""
     for field_name, form in [("term", term), *(("also", form) for form in also)]:
         line = item.mapping.line if field_name == "term" else item.line("also")
         owner, owner_line = forms.setdefault(form.lower(), (term, line))
         if owner != term:
-            item.problems.add(item.file, line, f"terms.{field_name}",
-                              f"{shown(form)} is already a form of {shown(owner)} (line {owner_line})",
-                              "list each word under one term only: delete it here or there")
+            item.problems.add(
+                item.file,
+                line,
+                f"terms.{field_name}",
+                f"{shown(form)} is already a form of {shown(owner)} (line {owner_line})",
+                "list each word under one term only: delete it here or there",
+            )
 
 
 def _unique_anchor(anchor: str, taken: set[str]) -> str:
@@ -604,48 +774,81 @@ def _check_page_markdown(page: Page, problems: Problems) -> None:
 def _check_markdown(text: str, file: str, first_line: int, key: str, problems: Problems) -> None:
     """What Markdown may not hold: raw HTML, pictures, links with an unsafe scheme or out of the site."""
     for line, tag in find_raw_html(text):
-        problems.add(file, first_line + line - 1, "text", f"contains raw HTML ({tag})",
-                     "use Markdown instead of HTML tags: **bold**, [link](page.md), lists, tables")
+        problems.add(
+            file,
+            first_line + line - 1,
+            "text",
+            f"contains raw HTML ({tag})",
+            "use Markdown instead of HTML tags: **bold**, [link](page.md), lists, tables",
+        )
     for line, message in find_broken_tables(text):
         problems.add(file, first_line + line - 1, "table", message, TABLE_HINT)
     for line in find_pictures(text):
-        problems.add(file, first_line + line - 1, "picture", "contains a picture (![…](…)), which the site cannot show",
-                     "describe in words what the picture shows; pictures are not part of the guide yet")
+        problems.add(
+            file,
+            first_line + line - 1,
+            "picture",
+            "contains a picture (![…](…)), which the site cannot show",
+            "describe in words what the picture shows; pictures are not part of the guide yet",
+        )
     for line, target in find_links(text):
         lowered = target.strip().lower()
         if ":" in lowered.split("/")[0] and not lowered.startswith(SAFE_SCHEMES):
-            problems.add(file, first_line + line - 1, "link", f"{shown(target)} is not a safe link",
-                         "link to a page with https://, or to another page of the guide by its file name")
+            problems.add(
+                file,
+                first_line + line - 1,
+                "link",
+                f"{shown(target)} is not a safe link",
+                "link to a page with https://, or to another page of the guide by its file name",
+            )
         elif ":" not in lowered.split("/")[0] and leaves_site(resolve_link(key, target)):
-            problems.add(file, first_line + line - 1, "link", f"{shown(target)} points outside the site",
-                         "link to a page of the guide by its file name, e.g. causes.md, or to a web page with https://")
+            problems.add(
+                file,
+                first_line + line - 1,
+                "link",
+                f"{shown(target)} points outside the site",
+                "link to a page of the guide by its file name, e.g. causes.md, or to a web page with https://",
+            )
 
 
 # --- cross-checks --------------------------------------------------------------------------------------------
 
 
-def _check_navigation(content: Content, documents: dict[str, Document], failed: frozenset[str],
-                      problems: Problems) -> None:
+def _check_navigation(
+    content: Content, documents: dict[str, Document], failed: frozenset[str], problems: Problems
+) -> None:
     pages = _page_keys(content) | {A_Z_PAGE}  # the A to Z page is made by the build, and has no file
     for index, item in enumerate(content.site.navigation):
         if item.page not in pages and item.page.partition("/")[0] not in failed:
             choices = ", ".join(sorted(pages))
-            problems.add(content.site.file, _nav_line(documents, index), "navigation.page",
-                         f"{shown(item.page)} is not a page of the site", f"use one of: {choices}")
+            problems.add(
+                content.site.file,
+                _nav_line(documents, index),
+                "navigation.page",
+                f"{shown(item.page)} is not a page of the site",
+                f"use one of: {choices}",
+            )
 
 
-def _check_urgent_boxes(content: Content, documents: dict[str, Document], failed: frozenset[str],
-                        problems: Problems) -> None:
+def _check_urgent_boxes(
+    content: Content, documents: dict[str, Document], failed: frozenset[str], problems: Problems
+) -> None:
     """A page that asks for the emergency box has one to show: its topic's (the home page: some topic's)."""
     asking = [(content.home, any(topic.urgent for topic in content.topics), "no topic.yaml has 'urgent:'")]
     for topic in content.topics:
-        asking.extend((page, topic.urgent is not None, f"{topic.file} has no 'urgent:'")
-                      for page in topic.sections + topic.tools)
+        asking.extend(
+            (page, topic.urgent is not None, f"{topic.file} has no 'urgent:'")
+            for page in topic.sections + topic.tools
+        )
     for page, has_box, where in asking:
         if page.urgent_box and not has_box and not (page is content.home and failed):
-            problems.add(page.file, line_of(documents.get(page.key), "urgent_box"), "urgent_box",
-                         f"the page asks for the emergency box, but {where}",
-                         "add 'urgent:' with its title and text to the topic.yaml, or delete 'urgent_box: true'")
+            problems.add(
+                page.file,
+                line_of(documents.get(page.key), "urgent_box"),
+                "urgent_box",
+                f"the page asks for the emergency box, but {where}",
+                "add 'urgent:' with its title and text to the topic.yaml, or delete 'urgent_box: true'",
+            )
 
 
 def _nav_line(documents: dict[str, Document], index: int) -> int:
@@ -671,8 +874,9 @@ def _check_citations(content: Content, some_topic_unreadable: bool, problems: Pr
         topic_ids = {source.id for source in topic.sources}
         _check_urgent_citations(topic, topic_ids, problems)
         for page in topic.sections + topic.tools:
-            _check_page_citations(page, topic_ids, f"sources in {topic.file}", problems,
-                                  must_cite=not topic.draft)
+            _check_page_citations(
+                page, topic_ids, f"sources in {topic.file}", problems, must_cite=not topic.draft
+            )
 
 
 def _check_urgent_citations(topic: Topic, known: set[str], problems: Problems) -> None:
@@ -681,27 +885,53 @@ def _check_urgent_citations(topic: Topic, known: set[str], problems: Problems) -
     cited = list(_cited(topic.urgent.text, topic.urgent.line))
     for line, source_id in cited:
         if source_id not in known:
-            problems.add(topic.file, line, "urgent.text", f"'{source_id}' is not in the source list",
-                         "add a source with this id to sources in this file, or fix the spelling")
+            problems.add(
+                topic.file,
+                line,
+                "urgent.text",
+                f"'{source_id}' is not in the source list",
+                "add a source with this id to sources in this file, or fix the spelling",
+            )
     if not cited and not topic.draft:
-        problems.add(topic.file, topic.urgent.line, "urgent.text", "cites no source",
-                     "cite where its advice comes from with [@source-id], as the page about when to get help does")
+        problems.add(
+            topic.file,
+            topic.urgent.line,
+            "urgent.text",
+            "cites no source",
+            "cite where its advice comes from with [@source-id], as the page about when to get help does",
+        )
 
 
-def _check_page_citations(page: Page, known: set[str], where: str, problems: Problems,
-                          must_cite: bool = True) -> None:
+def _check_page_citations(
+    page: Page, known: set[str], where: str, problems: Problems, must_cite: bool = True
+) -> None:
     cited = [(line, source_id) for text, first in page_texts(page) for line, source_id in _cited(text, first)]
     for line, source_id in cited:
         if source_id not in known:
-            problems.add(page.file, line, "citation", f"'{source_id}' is not in the source list",
-                         f"add a source with this id to {where}, or fix the spelling")
+            problems.add(
+                page.file,
+                line,
+                "citation",
+                f"'{source_id}' is not in the source list",
+                f"add a source with this id to {where}, or fix the spelling",
+            )
     for source_id in page.source_ids:
         if source_id not in known:
-            problems.add(page.file, 1, "sources", f"{shown(source_id)} is not in the source list",
-                         f"add a source with this id to {where}, or fix the spelling")
+            problems.add(
+                page.file,
+                1,
+                "sources",
+                f"{shown(source_id)} is not in the source list",
+                f"add a source with this id to {where}, or fix the spelling",
+            )
     if must_cite and not cited and not page.source_ids:
-        problems.add(page.file, 1, "sources", "the page cites no source",
-                     "cite where each fact comes from with [@source-id] in the text")
+        problems.add(
+            page.file,
+            1,
+            "sources",
+            "the page cites no source",
+            "cite where each fact comes from with [@source-id] in the text",
+        )
 
 
 def _cited(text: str, first_line: int) -> Iterator[tuple[int, str]]:
@@ -721,13 +951,19 @@ def page_texts(page: Page) -> Iterator[tuple[str, int]]:
         yield term.meaning, term.meaning_line
 
 
-def _warn_unused_files(content: Content, documents: dict[str, Document], failed: frozenset[str],
-                       problems: Problems) -> None:
+def _warn_unused_files(
+    content: Content, documents: dict[str, Document], failed: frozenset[str], problems: Problems
+) -> None:
     used = _page_keys(content) | {SITE_FILE, STRINGS_FILE}
     for key, document in documents.items():
         if key not in used and key.rpartition("/")[0] not in failed:
-            problems.warn(document.file, 1, "file", "is not used by any page",
-                          "list it in a topic.yaml's sections or tools, or delete it")
+            problems.warn(
+                document.file,
+                1,
+                "file",
+                "is not used by any page",
+                "list it in a topic.yaml's sections or tools, or delete it",
+            )
 
 
 # --- shared --------------------------------------------------------------------------------------------------
@@ -739,7 +975,12 @@ def _mapping_of(document: Document | None, display_name: str, problems: Problems
         return None
     data = document.data if isinstance(document, YamlDocument) else document.meta
     if not isinstance(data, YamlMap):
-        problems.add(document.file, 1, "file", "must be a list of 'field: value' lines",
-                     "write each field as 'name: value' on its own line")
+        problems.add(
+            document.file,
+            1,
+            "file",
+            "must be a list of 'field: value' lines",
+            "write each field as 'name: value' on its own line",
+        )
         return None
     return data

@@ -29,9 +29,14 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], *,
-                 on_done: Callable[[int], None] | None = None, workers: int | None = None,
-                 items_per_worker: int = MIN_ITEMS_PER_WORKER) -> list[Result]:
+def map_in_order(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    on_done: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    items_per_worker: int = MIN_ITEMS_PER_WORKER,
+) -> list[Result]:
     """[function(item) for item in items], on every core when there is enough work.
 
     `on_done(count)` is told how many items are done, as they are gathered in order. A worker is started
@@ -53,8 +58,9 @@ def _map_here(function: Callable, items: Sequence, on_done: Callable[[int], None
     return results
 
 
-def _map_in_workers(function: Callable, items: Sequence, workers: int,
-                    on_done: Callable[[int], None] | None) -> list:
+def _map_in_workers(
+    function: Callable, items: Sequence, workers: int, on_done: Callable[[int], None] | None
+) -> list:
     global _task
     _task = (function, items)
     try:

@@ -74,7 +74,11 @@ def _writing_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not said:
-                print(f"another build is writing {out_dir}; waiting for it to finish", file=sys.stderr, flush=True)
+                print(
+                    f"another build is writing {out_dir}; waiting for it to finish",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 said = True
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         if _is_current(descriptor, lock_path):
@@ -171,13 +175,16 @@ def check_output_folder(out_dir: Path, project: Project) -> None:
     the project (the whole disk, with --out /), or one inside a folder the site is made from."""
     out_dir = out_dir.resolve()
     if out_dir == project.root.resolve() or out_dir in project.root.resolve().parents:
-        raise OutputFolderError(f"{out_dir} holds the project itself, and a build replaces its output folder; "
-                                "choose a new folder for the site, such as site/")
+        raise OutputFolderError(
+            f"{out_dir} holds the project itself, and a build replaces its output folder; "
+            "choose a new folder for the site, such as site/"
+        )
     for source in (project.content_dir, project.templates_dir, project.static_dir):
         if out_dir == source.resolve() or source.resolve() in out_dir.parents:
             raise OutputFolderError(
                 f"{out_dir} is inside {source.name}/, which the site is made from: each build would publish "
-                f"the one before inside it; choose a folder outside {source.name}/, such as site/")
+                f"the one before inside it; choose a folder outside {source.name}/, such as site/"
+            )
     _refuse_foreign_folder(out_dir)
 
 
@@ -189,4 +196,5 @@ def _refuse_foreign_folder(out_dir: Path) -> None:
         raise OutputFolderError(f"{out_dir} is a file, not a folder")
     if any(out_dir.iterdir()) and not all((out_dir / marker).exists() for marker in SITE_MARKERS):
         raise OutputFolderError(
-            f"{out_dir} is not empty and does not look like a built site; choose another --out folder")
+            f"{out_dir} is not empty and does not look like a built site; choose another --out folder"
+        )

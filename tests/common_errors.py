@@ -64,7 +64,7 @@ def common_errors_section() -> str:
 
 
 def guide_section(guide: str) -> str:
-    return guide[guide.index(HEADING):]
+    return guide[guide.index(HEADING) :]
 
 
 def write_guide() -> None:

@@ -20,7 +20,18 @@ from projects import REPO
 from patientsite.convert import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 DATA_SCRIPTS = {"application/ld+json", "application/json"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "cite", "data", "xlink:href", "srcset", "background"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "cite",
+    "data",
+    "xlink:href",
+    "srcset",
+    "background",
+}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 TEMPLATE_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)

@@ -38,14 +38,24 @@ def overlay(project: Path, case: Path) -> None:
 
 
 def run_build(project: Path, *args: str) -> Run:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     completed = subprocess.run(
         [sys.executable, str(project / "build.py"), *args],
-        check=False, cwd=project, capture_output=True, text=True, timeout=120, env=env,
+        check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder with its bytes, to compare two builds or a site before and after."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

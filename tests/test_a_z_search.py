@@ -38,28 +38,37 @@ def glossary_terms(site: Path, folder: str) -> list[str]:
 
 
 @pytest.mark.parametrize("folder", LANGUAGES)
-def test_the_a_z_lists_each_topic_its_other_names_and_every_glossary_term(built_site: Path, folder: str) -> None:
+def test_the_a_z_lists_each_topic_its_other_names_and_every_glossary_term(
+    built_site: Path, folder: str
+) -> None:
     html = read(built_site, folder + A_Z)
     assert f'<html lang="{LANGUAGES[folder]}"' in html
-    lines = [visible_text(line) for line in re.findall(r"<li>(.*?)</li>", html.split('class="a-z-letters"')[1])]
+    lines = [
+        visible_text(line) for line in re.findall(r"<li>(.*?)</li>", html.split('class="a-z-letters"')[1])
+    ]
     topic = read(built_site, f"{folder}leucopenia/index.html")
     title = visible_text(re.search(r"<h1>(.*?)</h1>", topic).group(1))
     other_names = re.search(r"(?:Also called|También se llama)[^:]*: (.*?)\.", visible_text(topic)).group(1)
     assert any(line.startswith(f"{title}: ") for line in lines), f"no line for the topic {title}"
     for name in other_names.split(", "):
         assert any(line.startswith(name) and line.endswith(title) for line in lines), f"no line for {name}"
-    missing = [term for term in glossary_terms(built_site, folder)
-               if not any(line == term or line.startswith(f"{term}: ") for line in lines)]
+    missing = [
+        term
+        for term in glossary_terms(built_site, folder)
+        if not any(line == term or line.startswith(f"{term}: ") for line in lines)
+    ]
     assert not missing, f"glossary terms not in the A to Z: {missing}"
 
 
 def test_every_line_of_the_a_z_links_to_its_topic_or_its_glossary_entry(built_site: Path) -> None:
     html = read(built_site, A_Z)
     assert 'href="leucopenia/index.html">Leucopenia</a>' in html
-    assert "<li>Leukopenia: see <a href=\"leucopenia/index.html\">Leucopenia</a></li>" in html
+    assert '<li>Leukopenia: see <a href="leucopenia/index.html">Leucopenia</a></li>' in html
     assert '<li><a href="leucopenia/glossary.html#term-neutrophil">Neutrophil</a></li>' in html
-    assert ('<li>Leukocyte: see <a href="leucopenia/glossary.html#term-white-blood-cell">White blood cell</a></li>'
-            in html)
+    assert (
+        '<li>Leukocyte: see <a href="leucopenia/glossary.html#term-white-blood-cell">White blood cell</a></li>'
+        in html
+    )
 
 
 def test_every_page_of_the_original_links_to_its_a_z_page_in_the_navigation(built_site: Path) -> None:
@@ -70,22 +79,32 @@ def test_every_page_of_the_original_links_to_its_a_z_page_in_the_navigation(buil
 
 
 @pytest.mark.parametrize("folder", LANGUAGES)
-def test_the_search_index_holds_topics_pages_and_terms_with_links_that_work(built_site: Path, folder: str) -> None:
+def test_the_search_index_holds_topics_pages_and_terms_with_links_that_work(
+    built_site: Path, folder: str
+) -> None:
     html = read(built_site, folder + A_Z)
-    index = json.loads(re.search(r'<script type="application/json" id="search-index">(.*?)</script>', html,
-                                 re.DOTALL).group(1))
+    index = json.loads(
+        re.search(r'<script type="application/json" id="search-index">(.*?)</script>', html, re.DOTALL).group(
+            1
+        )
+    )
     names = {entry["name"] for entry in index}
     assert set(glossary_terms(built_site, folder)) <= names
     assert len([entry for entry in index if "leucopenia/glossary.html#" not in entry["href"]]) > 10
-    broken = [entry["href"] for entry in index if not (built_site / folder / entry["href"].split("#")[0]).is_file()]
+    broken = [
+        entry["href"] for entry in index if not (built_site / folder / entry["href"].split("#")[0]).is_file()
+    ]
     assert not broken
 
 
 def test_navigation_may_name_the_a_z_page_and_nothing_else_that_has_no_file(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     site_yaml = project / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8")
-                         + "  - title: A to Z\n    page: a-z\n  - title: Index\n    page: index\n", encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8")
+        + "  - title: A to Z\n    page: a-z\n  - title: Index\n    page: index\n",
+        encoding="utf-8",
+    )
     result = run_build(project, "check")
     assert result.returncode == 1
     assert "navigation.page: 'index' is not a page of the site — use one of: a-z," in result.stderr
@@ -129,17 +148,24 @@ def search(tab: Page, words: str) -> list[str]:
     return tab.locator("#search-results a").all_text_contents()
 
 
-@pytest.mark.parametrize(("words", "first", "href"), [
-    ("leukopenia", "Leucopenia", "leucopenia/index.html"),
-    ("leucopenia", "Leucopenia", "leucopenia/index.html"),
-    ("Leukocytopenia", "Leucopenia", "leucopenia/index.html"),
-    ("neutrofil", "Neutrophil", "leucopenia/glossary.html#term-neutrophil"),
-    ("nuetrophil", "Neutrophil", "leucopenia/glossary.html#term-neutrophil"),
-    ("hematologist", "Haematologist", "leucopenia/glossary.html#term-haematologist"),
-    ("acetaminophen", "Paracetamol and ibuprofen", "leucopenia/glossary.html#term-paracetamol-and-ibuprofen"),
-    ("when to get help", "When to get help", "leucopenia/when-to-get-help.html"),
-    ("causes", "Causes", "leucopenia/causes.html"),
-])
+@pytest.mark.parametrize(
+    ("words", "first", "href"),
+    [
+        ("leukopenia", "Leucopenia", "leucopenia/index.html"),
+        ("leucopenia", "Leucopenia", "leucopenia/index.html"),
+        ("Leukocytopenia", "Leucopenia", "leucopenia/index.html"),
+        ("neutrofil", "Neutrophil", "leucopenia/glossary.html#term-neutrophil"),
+        ("nuetrophil", "Neutrophil", "leucopenia/glossary.html#term-neutrophil"),
+        ("hematologist", "Haematologist", "leucopenia/glossary.html#term-haematologist"),
+        (
+            "acetaminophen",
+            "Paracetamol and ibuprofen",
+            "leucopenia/glossary.html#term-paracetamol-and-ibuprofen",
+        ),
+        ("when to get help", "When to get help", "leucopenia/when-to-get-help.html"),
+        ("causes", "Causes", "leucopenia/causes.html"),
+    ],
+)
 def test_search_finds_pages_other_names_glossary_terms_and_misspellings(
     reader: BrowserContext, served_site: str, words: str, first: str, href: str
 ) -> None:
@@ -172,7 +198,9 @@ def test_a_search_that_finds_nothing_says_so_and_enter_follows_the_first_result(
     expect(tab).to_have_url(served_site + "leucopenia/index.html")
 
 
-def test_search_works_from_disk_and_asks_the_network_for_nothing(reader: BrowserContext, built_site: Path) -> None:
+def test_search_works_from_disk_and_asks_the_network_for_nothing(
+    reader: BrowserContext, built_site: Path
+) -> None:
     tab = reader.new_page()
     requests: list[str] = []
     errors: list[str] = []
@@ -184,7 +212,9 @@ def test_search_works_from_disk_and_asks_the_network_for_nothing(reader: Browser
     assert requests == [] and errors == []
 
 
-def test_axe_finds_nothing_wrong_with_the_search_and_its_results(reader: BrowserContext, served_site: str) -> None:
+def test_axe_finds_nothing_wrong_with_the_search_and_its_results(
+    reader: BrowserContext, served_site: str
+) -> None:
     reader.add_init_script(path=axe_source())
     tab = reader.new_page()
     tab.goto(served_site + A_Z)

@@ -16,12 +16,23 @@ TAG_CASE = FIXTURES / "bad" / "python-tag"
 
 
 def run_in_actions(project: Path, *args: str, summary: Path | None = None, **environ: str):
-    env = {name: value for name, value in os.environ.items() if name not in ("GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE")
+    }
     env.update({"PYTHONPATH": str(REPO), "GITHUB_ACTIONS": "true", **environ})
     if summary is not None:
         env["GITHUB_STEP_SUMMARY"] = str(summary)
-    return subprocess.run([sys.executable, str(project / "build.py"), *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, str(project / "build.py"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def annotations_in(output: str) -> list[str]:
@@ -31,11 +42,14 @@ def annotations_in(output: str) -> list[str]:
 def test_properties_and_message_are_escaped_as_github_documents():
     """Property values: % CR LF : , ; the message: % CR LF (GitHub's workflow-command format)."""
     problem = Problem("content/a,b:c.md", 7, "terms.also", "50% of\r\nreaders: stop", "fix it, then: go")
-    assert annotation(problem) == ("::error file=content/a%2Cb%3Ac.md,line=7,title=Content problem%3A terms.also"
-                                   "::50%25 of%0D%0Areaders: stop — fix it, then: go")
+    assert annotation(problem) == (
+        "::error file=content/a%2Cb%3Ac.md,line=7,title=Content problem%3A terms.also"
+        "::50%25 of%0D%0Areaders: stop — fix it, then: go"
+    )
     warning = Problem("content/x.md", 3, "updated", "changed", "set it", is_warning=True)
-    assert annotation(warning, "site-source") == ("::warning file=site-source/content/x.md,line=3,"
-                                                  "title=Content warning%3A updated::changed — set it")
+    assert annotation(warning, "site-source") == (
+        "::warning file=site-source/content/x.md,line=3,title=Content warning%3A updated::changed — set it"
+    )
 
 
 def test_only_github_actions_turns_annotations_on(tmp_path):
@@ -60,20 +74,25 @@ def test_a_broken_file_is_annotated_on_its_line_and_listed_in_the_summary(tmp_pa
 
     assert result.returncode == 1
     assert annotations_in(result.stdout) == [
-        ("::error file=content/anaemia/causes.md,line=12,title=Content problem%3A table::the table's separator row "
-        "has 3 cells, but the row above it has 2 cells — a table needs a blank line above it, its first row, "
-        "straight under that a separator row with one --- for each column (| --- | --- | for two), then its rows; "
-        "or write the text without |"),
-        ("::error file=content/anaemia/glossary.yaml,line=6,title=Content problem%3A YAML::uses the tag "
-        "'tag:yaml.org,2002:python/object/apply:os.system', which is not allowed — remove the '!!…' or '!…' tag and "
-        "write a plain value; text that starts with ! must be in quotes"),
+        (
+            "::error file=content/anaemia/causes.md,line=12,title=Content problem%3A table::the table's separator row "
+            "has 3 cells, but the row above it has 2 cells — a table needs a blank line above it, its first row, "
+            "straight under that a separator row with one --- for each column (| --- | --- | for two), then its rows; "
+            "or write the text without |"
+        ),
+        (
+            "::error file=content/anaemia/glossary.yaml,line=6,title=Content problem%3A YAML::uses the tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system', which is not allowed — remove the '!!…' or '!…' tag and "
+            "write a plain value; text that starts with ! must be in quotes"
+        ),
     ]
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n## The content has 2 problems: nothing was built\n")  # appended
-    assert ("- `content/anaemia/causes.md:12` table: the table's separator row has 3 cells, but the row above it "
-            "has 2 cells — a table needs a blank line above it, its first row, straight under that a separator row "
-            "with one --- for each column (\\| --- \\| --- \\| for two), then its rows; or write the text without \\|"
-            ) in written.splitlines()
+    assert (
+        "- `content/anaemia/causes.md:12` table: the table's separator row has 3 cells, but the row above it "
+        "has 2 cells — a table needs a blank line above it, its first row, straight under that a separator row "
+        "with one --- for each column (\\| --- \\| --- \\| for two), then its rows; or write the text without \\|"
+    ) in written.splitlines()
     assert "- `content/anaemia/glossary.yaml:6` YAML: uses the tag" in written
     assert "content/anaemia/causes.md:12: table:" in result.stderr  # the log keeps its lines too
 
@@ -81,7 +100,8 @@ def test_a_broken_file_is_annotated_on_its_line_and_listed_in_the_summary(tmp_pa
     assert build.returncode == 1
     assert [line.split("::")[1] for line in annotations_in(build.stdout)] == [
         "error file=project/content/anaemia/causes.md,line=12,title=Content problem%3A table",
-        "error file=project/content/anaemia/glossary.yaml,line=6,title=Content problem%3A YAML"]
+        "error file=project/content/anaemia/glossary.yaml,line=6,title=Content problem%3A YAML",
+    ]
     assert summary.read_text(encoding="utf-8").count("## The content has 2 problems") == 2
 
 
@@ -91,9 +111,12 @@ def test_check_annotates_warnings_and_a_good_build_adds_nothing_to_the_summary(t
     check = run_in_actions(project, "check", summary=summary)
     assert check.returncode == 0, check.stderr
     assert annotations_in(check.stdout) == [
-        ("::warning file=content/anaemia/glossary.yaml,line=6,title=Content warning%3A terms.term::'Haemoglobin' is "
-        "used on no page — use the word where it helps a reader, add the form the pages use to its 'also' list, or "
-        "delete the term")]
+        (
+            "::warning file=content/anaemia/glossary.yaml,line=6,title=Content warning%3A terms.term::'Haemoglobin' is "
+            "used on no page — use the word where it helps a reader, add the form the pages use to its 'also' list, or "
+            "delete the term"
+        )
+    ]
     build = run_in_actions(project, summary=summary)
     assert build.returncode == 0
     assert annotations_in(build.stdout) == []  # check, which runs first, has annotated the warning once

@@ -9,8 +9,17 @@ import sys
 import pytest
 from projects import REPO, make_project, run_build, snapshot
 
-PAGES = ["index.html", "anaemia/index.html", "anaemia/causes.html", "anaemia/faq.html", "anaemia/glossary.html",
-         "anaemia/sources.html", "anaemia/handout.html", "a-z.html", "404.html"]
+PAGES = [
+    "index.html",
+    "anaemia/index.html",
+    "anaemia/causes.html",
+    "anaemia/faq.html",
+    "anaemia/glossary.html",
+    "anaemia/sources.html",
+    "anaemia/handout.html",
+    "a-z.html",
+    "404.html",
+]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +91,7 @@ def test_citations_are_numbered_and_sources_listed_on_the_page(built):
     html = read(project, "anaemia/causes.html")
     assert '<a href="#source-nhs-anaemia"><span class="visually-hidden">source </span>1</a>' in html
     assert '<li id="source-medlineplus-anemia">MedlinePlus.' in html
-    assert "Last updated <time datetime=\"2026-11-01\">1 November 2026</time>" in html
+    assert 'Last updated <time datetime="2026-11-01">1 November 2026</time>' in html
     assert "This page has not yet been reviewed by a clinician." in html
 
 
@@ -137,7 +146,8 @@ def test_a_file_saved_during_a_build_is_built_again_even_when_saved_back(tmp_pat
         "    causes = pathlib.Path('content/anaemia/causes.md')\n"
         "    causes.write_text(causes.read_text().replace('Losing blood', 'Bleeding'))\n"
         "    return build_site(*args, **kwargs)\n"
-        "pipeline.build_site = build_after_a_save\n")
+        "pipeline.build_site = build_after_a_save\n"
+    )
     (project / "site" / "index.html").write_text("edited by hand")  # so that this build is not skipped
     assert _run_build_in_process(project, before=saved_during_the_build).returncode == 0
     assert "Bleeding" in (project / "site" / "anaemia" / "causes.html").read_text(encoding="utf-8")
@@ -148,23 +158,39 @@ def test_a_file_saved_during_a_build_is_built_again_even_when_saved_back(tmp_pat
 
 
 def _run_build_and_say_if_the_engine_loaded(project):
-    return _run_build_in_process(project, after="print('engine loaded:', 'patientsite.pipeline' in sys.modules)\n")
+    return _run_build_in_process(
+        project, after="print('engine loaded:', 'patientsite.pipeline' in sys.modules)\n"
+    )
 
 
 def _run_build_in_process(project, before="", after=""):
-    code = (f"import runpy, sys\n{before}sys.argv = ['build.py']\ntry:\n"
-            f"    runpy.run_path('build.py', run_name='__main__')\nexcept SystemExit:\n    pass\n{after}")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120,
-                          env=env, check=False)
+    code = (
+        f"import runpy, sys\n{before}sys.argv = ['build.py']\ntry:\n"
+        f"    runpy.run_path('build.py', run_name='__main__')\nexcept SystemExit:\n    pass\n{after}"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
 
 
 def test_base_url_adds_canonical_links_sitemap_and_absolute_404_links(tmp_path):
     project = make_project(tmp_path / "project")
     assert run_build(project, "--base-url", "https://example.org/repo/").returncode == 0
     site = project / "site"
-    assert '<link rel="canonical" href="https://example.org/repo/anaemia/causes.html">' in (
-        site / "anaemia/causes.html").read_text()
+    assert (
+        '<link rel="canonical" href="https://example.org/repo/anaemia/causes.html">'
+        in (site / "anaemia/causes.html").read_text()
+    )
     sitemap = (site / "sitemap.xml").read_text()
     assert sitemap.count("<url>") == 9
     assert "<loc>https://example.org/repo/</loc>" in sitemap
@@ -177,8 +203,11 @@ def test_base_url_adds_canonical_links_sitemap_and_absolute_404_links(tmp_path):
 def test_text_from_content_is_escaped_and_cannot_break_out_of_json(tmp_path):
     project = make_project(tmp_path / "project")
     causes = project / "content/anaemia/causes.md"
-    causes.write_text(causes.read_text().replace(
-        "title: Causes", 'title: "Causes </script><script>alert(1)</script> & <b>more</b>"'))
+    causes.write_text(
+        causes.read_text().replace(
+            "title: Causes", 'title: "Causes </script><script>alert(1)</script> & <b>more</b>"'
+        )
+    )
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     html = (project / "site/anaemia/causes.html").read_text()
@@ -201,18 +230,25 @@ def test_check_writes_nothing_and_prints_reading_grades(tmp_path):
 def test_a_page_above_the_reading_grade_limit_fails_the_build(tmp_path):
     project = make_project(tmp_path / "project")
     causes = project / "content/anaemia/causes.md"
-    hard = ("Haematological abnormalities characterised by diminished erythrocyte concentrations "
-            "necessitate comprehensive investigation encompassing nutritional, inflammatory, "
-            "gastrointestinal and haematological aetiologies, particularly considering "
-            "multifactorial presentations [@nhs-anaemia]. ")
+    hard = (
+        "Haematological abnormalities characterised by diminished erythrocyte concentrations "
+        "necessitate comprehensive investigation encompassing nutritional, inflammatory, "
+        "gastrointestinal and haematological aetiologies, particularly considering "
+        "multifactorial presentations [@nhs-anaemia]. "
+    )
     causes.write_text(causes.read_text() + "\n" + hard * 3)
     result = run_build(project, "check")
     assert result.returncode == 1
-    assert re.search(r"content/anaemia/causes.md:1: reading grade: the page reads at grade \d+\.\d, above the "
-                     r"limit of 8 — use shorter sentences", result.stderr), result.stderr
+    assert re.search(
+        r"content/anaemia/causes.md:1: reading grade: the page reads at grade \d+\.\d, above the "
+        r"limit of 8 — use shorter sentences",
+        result.stderr,
+    ), result.stderr
 
 
-def test_an_output_folder_inside_static_or_holding_the_project_is_refused_before_anything_is_written(tmp_path):
+def test_an_output_folder_inside_static_or_holding_the_project_is_refused_before_anything_is_written(
+    tmp_path,
+):
     """Inside static/, each build republished the one before inside the next; --out / walked the whole disk."""
     project = make_project(tmp_path / "project")
     static_before = snapshot(project / "static")

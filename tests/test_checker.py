@@ -23,12 +23,23 @@ CHECKER_PAGE = "leucopenia/checker.html"
 # The checker page in each language, and the locale its numbers are written in (site.yaml).
 PAGES = {"en": CHECKER_PAGE, "es": "es/leucopenia/checker.html"}
 LOCALES = {"en": "en_GB", "es": "es"}
-CHECKER_FILES = {"en": ROOT / "content" / "leucopenia" / "checker.yaml",
-                 "es": ROOT / "content" / "es" / "leucopenia" / "checker.yaml"}
+CHECKER_FILES = {
+    "en": ROOT / "content" / "leucopenia" / "checker.yaml",
+    "es": ROOT / "content" / "es" / "leucopenia" / "checker.yaml",
+}
 SPANISH_PAGE = PAGES["es"]
 SCRIPT = ROOT / "static" / "checker.js"
-FORM_FIELDS = {"count": "", "unit": "", "neutrophils": "", "bands": "", "anc": "", "anc_unit": "",
-               "range_low": "", "range_high": "", "age": "adult"}
+FORM_FIELDS = {
+    "count": "",
+    "unit": "",
+    "neutrophils": "",
+    "bands": "",
+    "anc": "",
+    "anc_unit": "",
+    "range_low": "",
+    "range_high": "",
+    "age": "adult",
+}
 
 # What the tests compare, taken from the script's answer as plain data.
 CONCLUSIONS_SCRIPT = """cases => cases.map(input => {
@@ -53,9 +64,15 @@ AXE_SCRIPT = """async () => {
 def script_input(case_input: dict) -> dict:
     fields = {**FORM_FIELDS, **case_input}
     return {
-        "count": fields["count"], "unit": fields["unit"], "neutrophils": fields["neutrophils"],
-        "bands": fields["bands"], "anc": fields["anc"], "ancUnit": fields["anc_unit"],
-        "rangeLow": fields["range_low"], "rangeHigh": fields["range_high"], "age": fields["age"],
+        "count": fields["count"],
+        "unit": fields["unit"],
+        "neutrophils": fields["neutrophils"],
+        "bands": fields["bands"],
+        "anc": fields["anc"],
+        "ancUnit": fields["anc_unit"],
+        "rangeLow": fields["range_low"],
+        "rangeHigh": fields["range_high"],
+        "age": fields["age"],
     }
 
 
@@ -107,9 +124,20 @@ def test_the_case_table_is_well_formed():
     for case in CASES:
         assert set(case) <= {"name", "input", "expect", "expect_in", "only_in"}, case["name"]
         assert set(case["input"]) <= set(FORM_FIELDS), case["name"]
-        assert case.get("only_in", "en") in PAGES and set(case.get("expect_in", {})) <= set(PAGES), case["name"]
+        assert case.get("only_in", "en") in PAGES and set(case.get("expect_in", {})) <= set(PAGES), case[
+            "name"
+        ]
         for expected in (case["expect"], *case.get("expect_in", {}).values()):
-            assert set(expected) <= {"errors", "category", "cells", "inferred", "anc", "grade", "duffy", "same_day"}
+            assert set(expected) <= {
+                "errors",
+                "category",
+                "cells",
+                "inferred",
+                "anc",
+                "grade",
+                "duffy",
+                "same_day",
+            }
             assert "errors" not in expected or len(expected) == 1, case["name"]
 
 
@@ -119,16 +147,20 @@ TWO_WAYS = re.compile(r"\d[.,]\d{3}")
 
 
 def test_every_language_reads_numbers_written_two_ways_by_the_same_rule():
-    two_ways = [case for case in CASES if any(TWO_WAYS.search(str(value)) for value in case["input"].values())]
+    two_ways = [
+        case for case in CASES if any(TWO_WAYS.search(str(value)) for value in case["input"].values())
+    ]
     assert len(two_ways) >= 15, [case["name"] for case in two_ways]
     differing = [case["name"] for case in two_ways if expected_in(case, "es") != expected_in(case, "en")]
     assert differing == [], "the English and Spanish pages must read these numbers alike"
     assert len(cases_in("es")) > len(CASES) - 5 and len(cases_in("en")) > len(CASES) - 5
 
 
-@pytest.mark.parametrize(("language", "name"), [(language, case["name"]) for language in PAGES
-                                                for case in cases_in(language)],
-                         ids=[f"{language}: {case['name']}" for language in PAGES for case in cases_in(language)])
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [(language, case["name"]) for language in PAGES for case in cases_in(language)],
+    ids=[f"{language}: {case['name']}" for language in PAGES for case in cases_in(language)],
+)
 def test_case(conclusions: dict[str, dict[str, dict]], language: str, name: str):
     case = next(case for case in CASES if case["name"] == name)
     answer = conclusions[language][name]
@@ -296,9 +328,11 @@ def test_the_form_its_errors_and_its_result_pass_axe(browser: Browser, built_sit
     page = context.new_page()
     page.goto((built_site / CHECKER_PAGE).as_uri())
     page.add_script_tag(path=axe)
-    states = {"the empty form": lambda: None,
-              "errors": lambda: fill_form(page, "abc"),
-              "a result": lambda: fill_form(page, "3.6", "thousands-per-microlitre")}
+    states = {
+        "the empty form": lambda: None,
+        "errors": lambda: fill_form(page, "abc"),
+        "a result": lambda: fill_form(page, "3.6", "thousands-per-microlitre"),
+    }
     violations = {}
     for state, reach in states.items():
         reach()
@@ -317,8 +351,9 @@ def spanish_checker(context: BrowserContext, served_site: str) -> Iterator[Page]
 
 
 @pytest.mark.parametrize("language", list(PAGES))
-def test_the_script_writes_numbers_as_the_build_does_with_babel(context: BrowserContext, served_site: str,
-                                                                 language: str):
+def test_the_script_writes_numbers_as_the_build_does_with_babel(
+    context: BrowserContext, served_site: str, language: str
+):
     numbers = [3600, 12000, 500000, 999, 3.6, 4.49, 0.01, 1234.5, 37.5]
     with opened(context, served_site + PAGES[language]) as page:
         by_script = page.evaluate("numbers => numbers.map(n => WbcChecker.number(n))", numbers)
@@ -339,7 +374,9 @@ def test_a_number_that_reads_two_ways_is_settled_by_the_unit_and_the_reader_is_t
     fill_form(spanish_checker, "3.600", "per-microlitre")
     result = spanish_checker.locator("#checker-result")
     expect(result.locator(".checker-verdict")).to_have_text("En el límite")
-    expect(result).to_contain_text("«3.600» se puede leer de dos maneras, pero aquí solo 3600 por µL es posible")
+    expect(result).to_contain_text(
+        "«3.600» se puede leer de dos maneras, pero aquí solo 3600 por µL es posible"
+    )
     fill_form(spanish_checker, "3,600", "thousands-per-microlitre")
     expect(result.locator(".checker-verdict")).to_have_text("En el límite")
     expect(result).to_contain_text("solo 3,6 ×10⁹/L es posible")
@@ -369,15 +406,23 @@ def test_a_spanish_labs_range_and_neutrophils_are_said_in_spanish(spanish_checke
     fill_form(spanish_checker, "3600", "per-microlitre")
     result = spanish_checker.locator("#checker-result")
     verdicts = result.locator(".checker-verdict")
-    expect(verdicts).to_have_text(["Neutropenia leve", "Glóbulos blancos: Por debajo del rango de su laboratorio"])
+    expect(verdicts).to_have_text(
+        ["Neutropenia leve", "Glóbulos blancos: Por debajo del rango de su laboratorio"]
+    )
     expect(result).to_contain_text("Comparado con el rango de su laboratorio, de 4000 a 11\u00a0000 por µL.")
     expect(result).to_contain_text("3600 × 37,5 % ÷ 100 = 1350 por µL (1,35 ×10⁹/L)")
-    expect(result).to_contain_text("«4.000» se puede leer de dos maneras, pero aquí solo 4000 por µL es posible")
+    expect(result).to_contain_text(
+        "«4.000» se puede leer de dos maneras, pero aquí solo 4000 por µL es posible"
+    )
     summary = spanish_checker.locator("#appointment-lab_range dd")  # the summary to take to an appointment
-    expect(summary).to_contain_text("Escribió 4.000 a 11.000 por µL. Eso son 4000 a 11\u00a0000 por µL (4 a 11 ×10⁹/L).")
+    expect(summary).to_contain_text(
+        "Escribió 4.000 a 11.000 por µL. Eso son 4000 a 11\u00a0000 por µL (4 a 11 ×10⁹/L)."
+    )
 
 
-def test_without_javascript_the_spanish_tables_write_numbers_as_the_spanish_text_does(browser: Browser, served_site: str):
+def test_without_javascript_the_spanish_tables_write_numbers_as_the_spanish_text_does(
+    browser: Browser, served_site: str
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served_site + SPANISH_PAGE)
@@ -423,15 +468,19 @@ def test_the_script_is_small():
 def test_the_script_writes_text_never_markup():
     """What a reader types reaches the page only as text: the script never parses a string as HTML."""
     code = SCRIPT.read_text(encoding="utf-8")
-    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment",
-                         code)
+    assert not re.search(
+        r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment", code
+    )
 
 
 def test_every_page_links_to_the_checker_in_its_navigation(built_site: Path):
     navigation = re.compile(r'<nav class="site-nav".*?href="[^"]*checker\.html".*?</nav>', re.DOTALL)
     pages = [page for page in sorted(built_site.rglob("*.html")) if page.name != "404.html"]
-    missing = [page.relative_to(built_site).as_posix() for page in pages
-               if not navigation.search(page.read_text(encoding="utf-8"))]
+    missing = [
+        page.relative_to(built_site).as_posix()
+        for page in pages
+        if not navigation.search(page.read_text(encoding="utf-8"))
+    ]
     assert missing == []
 
 

@@ -30,8 +30,17 @@ from patientsite.strings import Words, read_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = "content/leucopenia/checker.yaml"
-COMMON_FIELDS = {"title", "summary", "updated", "key_points", "sources", "reviewed_by", "reviewed_on",
-                 "next_review", "urgent_box"}
+COMMON_FIELDS = {
+    "title",
+    "summary",
+    "updated",
+    "key_points",
+    "sources",
+    "reviewed_by",
+    "reviewed_on",
+    "next_review",
+    "urgent_box",
+}
 
 
 def words_of(language: str, locale: str) -> Words:
@@ -51,8 +60,9 @@ def shipped() -> YamlMap:
     return mapping
 
 
-def read(change: Callable[[YamlMap], object] = lambda mapping: None) -> tuple[CheckerConfig | None,
-                                                                              list[Problem]]:
+def read(
+    change: Callable[[YamlMap], object] = lambda mapping: None,
+) -> tuple[CheckerConfig | None, list[Problem]]:
     """The shipped checker.yaml, changed by `change`, read as validate reads it."""
     mapping = shipped()
     change(mapping)
@@ -241,16 +251,29 @@ def test_grouped_with_spaces_four_digits_stay_together_and_more_take_a_no_break_
     assert spaced(made(3500, 4499), made(4500, 11000)) == ("3500 a 4499", "3,5 a 4,49")
     assert spaced(made(11001, None), None) == ("más de 11\u00a0000", "más de 11,0")
     assert [written(n, "es", "space") for n in (999, 1000, 12345, 500000, Decimal("1234.5"))] == [
-        "999", "1000", "12\u00a0345", "500\u00a0000", "1234,5"]
+        "999",
+        "1000",
+        "12\u00a0345",
+        "500\u00a0000",
+        "1234,5",
+    ]
     assert written(12345, "en_GB", "space") == "12\u00a0345"
 
 
 def test_the_script_writes_numbers_as_the_tables_do():
     spaced, _ = read(lambda m: m.__setitem__("number_groups", "space"))
-    assert checker_script_data(spaced, SPANISH)["writeNumbers"] == {"decimal": ",", "group": "\u00a0", "groupFrom": 5}
+    assert checker_script_data(spaced, SPANISH)["writeNumbers"] == {
+        "decimal": ",",
+        "group": "\u00a0",
+        "groupFrom": 5,
+    }
     assert checker_script_data(spaced, SPANISH)["typicalRange"] == "4500 a 11\u00a0000"
     english, _ = read()
-    assert checker_script_data(english, ENGLISH)["writeNumbers"] == {"decimal": ".", "group": ",", "groupFrom": 4}
+    assert checker_script_data(english, ENGLISH)["writeNumbers"] == {
+        "decimal": ".",
+        "group": ",",
+        "groupFrom": 4,
+    }
 
 
 def test_an_unknown_way_of_grouping_numbers_is_refused():
@@ -259,21 +282,29 @@ def test_an_unknown_way_of_grouping_numbers_is_refused():
 
 
 def test_a_range_word_missing_from_strings_yaml_names_the_file():
-    lacking = Words(Strings("content/strings.yaml", {"checker_range": "{low} to {high}"}, {"checker_range": 3}),
-                    "en_GB")
+    lacking = Words(
+        Strings("content/strings.yaml", {"checker_range": "{low} to {high}"}, {"checker_range": 3}), "en_GB"
+    )
     with pytest.raises(ContentError) as error:
-        range_texts(Range("x", 0, 3499, Verdict("T", "M"), "S"), Range("y", 3500, None, Verdict("T", "M"),
-                                                                           "S"), lacking)
+        range_texts(
+            Range("x", 0, 3499, Verdict("T", "M"), "S"),
+            Range("y", 3500, None, Verdict("T", "M"), "S"),
+            lacking,
+        )
     assert str(error.value.errors[0]).startswith("content/strings.yaml:1: checker_below: is missing")
 
 
 def test_the_script_reads_numbers_the_pages_way_first_then_the_other_ways_listed():
     config, _ = read(lambda m: m["also_read_numbers_as"].extend(["es_MX", "es_US"]))
     assert checker_script_data(config, SPANISH)["numbers"] == [
-        {"decimal": ",", "group": "."}, {"decimal": ".", "group": ","}]  # es_US writes as es_MX does
+        {"decimal": ",", "group": "."},
+        {"decimal": ".", "group": ","},
+    ]  # es_US writes as es_MX does
     english, _ = read()  # the English page also reads numbers as much of Europe writes them
     assert checker_script_data(english, ENGLISH)["numbers"] == [
-        {"decimal": ".", "group": ","}, {"decimal": ",", "group": "."}]
+        {"decimal": ".", "group": ","},
+        {"decimal": ",", "group": "."},
+    ]
 
 
 def test_a_locale_babel_does_not_know_is_refused():
@@ -288,7 +319,9 @@ def test_the_script_says_a_range_in_the_pages_words():
     assert checker_script_data(config, SPANISH)["typicalRange"] == "4.500 a 11.000"
 
 
-@pytest.mark.parametrize("key", ["countRanges", "ancRanges", "units", "messages", "labRangeVerdicts", "numbers"])
+@pytest.mark.parametrize(
+    "key", ["countRanges", "ancRanges", "units", "messages", "labRangeVerdicts", "numbers"]
+)
 def test_the_script_data_is_plain_json(key: str):
     config, _ = read()
     data = checker_script_data(config, ENGLISH)

@@ -15,10 +15,53 @@ from patientsite.markup import find_broken_tables, find_raw_html
 
 # What editors type inside a paragraph that an inline pattern acts on, and near misses.
 INLINE_PIECES = [
-    "[", "]", "(", ")", "[@medlineplus-anemia]", "[@a @b]", "[link](causes.md#units)", "[x][ref]", "[ref]",
-    "![alt](x.png)", "![alt][ref]", "`code`", "``", "\\", "\\*", "\\[", "*", "**", "_", "__", "*em*", "**strong**",
-    "_em_", "a_b_c", "<", ">", "<b>bold</b>", "<http://example.org>", "<a@example.org>", "&", "&amp;", "&#38;",
-    "&x", "  \n", " \n", "\n", "   ", "!", "@", "#", "{: .note}", "|", "- ", "1. ", "> ", "\u00a0", "é",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[@medlineplus-anemia]",
+    "[@a @b]",
+    "[link](causes.md#units)",
+    "[x][ref]",
+    "[ref]",
+    "![alt](x.png)",
+    "![alt][ref]",
+    "`code`",
+    "``",
+    "\\",
+    "\\*",
+    "\\[",
+    "*",
+    "**",
+    "_",
+    "__",
+    "*em*",
+    "**strong**",
+    "_em_",
+    "a_b_c",
+    "<",
+    ">",
+    "<b>bold</b>",
+    "<http://example.org>",
+    "<a@example.org>",
+    "&",
+    "&amp;",
+    "&#38;",
+    "&x",
+    "  \n",
+    " \n",
+    "\n",
+    "   ",
+    "!",
+    "@",
+    "#",
+    "{: .note}",
+    "|",
+    "- ",
+    "1. ",
+    "> ",
+    "\u00a0",
+    "é",
 ]
 
 
@@ -57,7 +100,9 @@ def converted(converter: MarkdownConverter, text: str) -> object:
         return converter.convert(text, "leucopenia/causes.md")
     except MarkdownTooDeep:
         return "too deep"
-    except ValueError as error:  # Python-Markdown's own failure on some texts, the same both ways (see the note)
+    except (
+        ValueError
+    ) as error:  # Python-Markdown's own failure on some texts, the same both ways (see the note)
         return f"Python-Markdown failed: {str(error)[:40]}"
 
 
@@ -70,11 +115,21 @@ def test_the_shortcuts_still_have_python_markdowns_private_methods_to_stand_in_f
 
 # Raw <script> after indented lines: code (shown as text) in some places, raw HTML in others.
 INDENTED_SCRIPTS = [
-    "text\n\n    <script>x</script>\n", "    <script>x</script>", "# Heading\n\n    <script>x</script>",
-    "    code\n\n    <script>x</script>", "\t<script>x</script>", "- item\n\n    para\n\ntext\n\n    <script>x</script>",
-    "- item\n\n    <script>x</script>\n", "para\n    <script>x</script>\n", '!!! note "x"\n    <script>x</script>',
-    "!!! note\n\n    <script>x</script>", "Term\n: meaning\n\n    <script>x</script>", "1. item\nlazy\n\n    <script>x</script>",
-    "    code\ntext\n    <script>x</script>", "- a\n- b\n\n    <script>x</script>", "Term\n\n: meaning\n\n    <script>x</script>",
+    "text\n\n    <script>x</script>\n",
+    "    <script>x</script>",
+    "# Heading\n\n    <script>x</script>",
+    "    code\n\n    <script>x</script>",
+    "\t<script>x</script>",
+    "- item\n\n    para\n\ntext\n\n    <script>x</script>",
+    "- item\n\n    <script>x</script>\n",
+    "para\n    <script>x</script>\n",
+    '!!! note "x"\n    <script>x</script>',
+    "!!! note\n\n    <script>x</script>",
+    "Term\n: meaning\n\n    <script>x</script>",
+    "1. item\nlazy\n\n    <script>x</script>",
+    "    code\ntext\n    <script>x</script>",
+    "- a\n- b\n\n    <script>x</script>",
+    "Term\n\n: meaning\n\n    <script>x</script>",
 ]
 
 
@@ -85,17 +140,33 @@ def test_the_raw_html_check_finds_every_tag_markdown_leaves_raw_and_skips_indent
     for text in INDENTED_SCRIPTS:
         converter.reset()
         assert ("<script>" in converter.convert(text)) == bool(list(find_raw_html(text))), text
-    assert list(find_raw_html("text\n\n    <b>code</b>\n\n<i>raw</i>\n")) == [(5, "<i>")]  # lines keep their numbers
+    assert list(find_raw_html("text\n\n    <b>code</b>\n\n<i>raw</i>\n")) == [
+        (5, "<i>")
+    ]  # lines keep their numbers
 
 
 # Paragraphs with | in them: tables Markdown makes, and near misses it publishes as text.
 TABLE_LIKE = [
-    "| a | b |\n|---|---|\n| 1 | 2 |", "a | b\n--|--\nc | d", "| a | b |\n|---|---|\n| c | d | e |", "|a|\n|-|",
-    "## H\n| a | b |\n|---|---|", "- item\n\n    | a | b |\n    |---|---|", "> | a | b |\n> |---|---|",
-    '!!! note "x"\n    | a | b |\n    |---|---|', "Term\n:   | a | b |\n    |---|---|", "| a \\| x | b |\n|---|---|",
-    "| a | `x|y` |\n|---|---|", "| a | b |\n| c | d |", "| a | b |", "one | two\nthree | four",
-    "| a | b |\n|---|\n| c | d |", "| a | b |\n|---|---|---|", "text\n| a | b |\n|---|---|", "|---|---|\n| a | b |",
-    "- item\n    | a | b |\n    |---|---|", "!!! note\n    | a | b |\n    | c | d |",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "a | b\n--|--\nc | d",
+    "| a | b |\n|---|---|\n| c | d | e |",
+    "|a|\n|-|",
+    "## H\n| a | b |\n|---|---|",
+    "- item\n\n    | a | b |\n    |---|---|",
+    "> | a | b |\n> |---|---|",
+    '!!! note "x"\n    | a | b |\n    |---|---|',
+    "Term\n:   | a | b |\n    |---|---|",
+    "| a \\| x | b |\n|---|---|",
+    "| a | `x|y` |\n|---|---|",
+    "| a | b |\n| c | d |",
+    "| a | b |",
+    "one | two\nthree | four",
+    "| a | b |\n|---|\n| c | d |",
+    "| a | b |\n|---|---|---|",
+    "text\n| a | b |\n|---|---|",
+    "|---|---|\n| a | b |",
+    "- item\n    | a | b |\n    |---|---|",
+    "!!! note\n    | a | b |\n    | c | d |",
 ]
 
 
@@ -104,5 +175,10 @@ def test_the_table_check_finds_exactly_the_paragraphs_markdown_leaves_as_a_line_
     for text in TABLE_LIKE:
         converter.reset()
         assert ("<table>" in converter.convert(text)) != bool(list(find_broken_tables(text))), text
-    for text in ("- a | b\n- c | d", "Use `a|b` here\nand `c|d`", "a \\| b\nc \\| d", "    | code |\n    | x |"):
+    for text in (
+        "- a | b\n- c | d",
+        "Use `a|b` here\nand `c|d`",
+        "a \\| b\nc \\| d",
+        "    | code |\n    | x |",
+    ):
         assert list(find_broken_tables(text)) == [], text  # no table meant: lists, code, escaped pipes

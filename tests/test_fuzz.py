@@ -48,42 +48,177 @@ SUBPROCESS_EXAMPLES = max(10, EXAMPLES // 20)
 SECONDS_PER_EXAMPLE = 60
 PROBLEM_LINE = re.compile(r"^(content|templates|static)/[^\n]*?:[1-9]\d*: (warning: )?[^\n]+ — [^\n]+$")
 
-CONTENT_FILES = sorted(p.relative_to(MINIMAL_CONTENT).as_posix() for p in MINIMAL_CONTENT.rglob("*") if p.is_file())
+CONTENT_FILES = sorted(
+    p.relative_to(MINIMAL_CONTENT).as_posix() for p in MINIMAL_CONTENT.rglob("*") if p.is_file()
+)
 NEW_FILES = ["anaemia/new.md", "anaemia/faq.md", "anaemia/notes.yaml", "other/topic.yaml", "extra.md"]
 
 # What editors and attackers type: YAML that means something else, Markdown that tries to escape.
 HOSTILE = [
-    ": ", "- ", "-", "\t", "  ", "    ", "#", "# comment", "---\n", "...\n", "\n", "\n\n", "'", '"', "|\n", ">\n",
-    "&anchor ", "*anchor", "<<: *anchor\n", "!!python/object/apply:os.system ['true']", "!!binary aGk=",
-    "!custom x", "? [a, b]\n: c\n", "{", "}", "[", "]", "{a: 1}", "[a, b]", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n",
-    "2026-13-45", "2026-02-30", "2026-11-01 10:00:00", "2026-11-01T10:00:00+99:00", "0x" + "f" * 40,
-    "9" * 5000, "1e999", ".nan", ".inf", "yes", "No", "off", "~", "null", "0o777", "1_000", "12:30:00",
-    "title: again\n", "sources: []\n", "sections: [causes.md, causes.md]\n", "updated:\n", "draft: true\n",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg><script>alert(1)</script></svg>",
-    "<svg/onload=alert(1)>", "<a href='javascript:alert(1)'>x</a>", "<!-- c -->", "<?php x ?>", "</p>",
-    "[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x]( javascript:alert(1))", "<javascript:alert(1)>",
-    "[x](data:text/html,<script>alert(1)</script>)", "[x](vbscript:x)", "<https://example.org/\"onclick=x>",
-    "[x](../../../etc/passwd)", "[x](/etc/passwd)", "[x](//evil.example)", "[x](%2e%2e/%2e%2e/x.md)",
-    "[x](..\\..\\x.md)", "[x](../../x.md 't')", "[x](<../../x y.md>)", "[x][r]\n\n[r]: ../../x.md\n",
-    "[r]: javascript:alert(1)\n", "\\`[x](../../x.md)`", "```\n\n[x](../../x.md)\n", "![p](../../p.png)",
-    "![p](x.svg)", "## Heading {onclick=\"alert(1)\"}\n", "{: onmouseover=alert(1) }", "[x](causes.md){: onclick=x }",
-    "[x](page:../../../etc/passwd)", "[x](faq.yaml#nowhere)", "[x](causes.md)", "[x](../index.md)",
-    "[@nhs-anaemia]", "[@nobody]", "[@", "[@a; @b]", "!!! urgent \"<script>\"\n    x\n",
-    "| a | b |\n|---|---|\n| c | d |\n", "# H1\n", "&#x3C;script&#x3E;", "&lt;b&gt;", "</script><script>x</script>",
-    "{{ 7*7 }}", "{% raw %}", "\u2028", "\u2029", "\ufeff", "\u202e", "\u200b", "\x85", "\x00", "\x1b[31m", "\x7f",
-    "\x0b", "\x0c", "\r", "\r\n", "é", "🩸", "𝕏", "\\", "\\\\", "`", "``", "***", "___", "> ", "1. ", "* ",
+    ": ",
+    "- ",
+    "-",
+    "\t",
+    "  ",
+    "    ",
+    "#",
+    "# comment",
+    "---\n",
+    "...\n",
+    "\n",
+    "\n\n",
+    "'",
+    '"',
+    "|\n",
+    ">\n",
+    "&anchor ",
+    "*anchor",
+    "<<: *anchor\n",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary aGk=",
+    "!custom x",
+    "? [a, b]\n: c\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    "{a: 1}",
+    "[a, b]",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "2026-13-45",
+    "2026-02-30",
+    "2026-11-01 10:00:00",
+    "2026-11-01T10:00:00+99:00",
+    "0x" + "f" * 40,
+    "9" * 5000,
+    "1e999",
+    ".nan",
+    ".inf",
+    "yes",
+    "No",
+    "off",
+    "~",
+    "null",
+    "0o777",
+    "1_000",
+    "12:30:00",
+    "title: again\n",
+    "sources: []\n",
+    "sections: [causes.md, causes.md]\n",
+    "updated:\n",
+    "draft: true\n",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg/onload=alert(1)>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<!-- c -->",
+    "<?php x ?>",
+    "</p>",
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "[x]( javascript:alert(1))",
+    "<javascript:alert(1)>",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "[x](vbscript:x)",
+    '<https://example.org/"onclick=x>',
+    "[x](../../../etc/passwd)",
+    "[x](/etc/passwd)",
+    "[x](//evil.example)",
+    "[x](%2e%2e/%2e%2e/x.md)",
+    "[x](..\\..\\x.md)",
+    "[x](../../x.md 't')",
+    "[x](<../../x y.md>)",
+    "[x][r]\n\n[r]: ../../x.md\n",
+    "[r]: javascript:alert(1)\n",
+    "\\`[x](../../x.md)`",
+    "```\n\n[x](../../x.md)\n",
+    "![p](../../p.png)",
+    "![p](x.svg)",
+    '## Heading {onclick="alert(1)"}\n',
+    "{: onmouseover=alert(1) }",
+    "[x](causes.md){: onclick=x }",
+    "[x](page:../../../etc/passwd)",
+    "[x](faq.yaml#nowhere)",
+    "[x](causes.md)",
+    "[x](../index.md)",
+    "[@nhs-anaemia]",
+    "[@nobody]",
+    "[@",
+    "[@a; @b]",
+    '!!! urgent "<script>"\n    x\n',
+    "| a | b |\n|---|---|\n| c | d |\n",
+    "# H1\n",
+    "&#x3C;script&#x3E;",
+    "&lt;b&gt;",
+    "</script><script>x</script>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u202e",
+    "\u200b",
+    "\x85",
+    "\x00",
+    "\x1b[31m",
+    "\x7f",
+    "\x0b",
+    "\x0c",
+    "\r",
+    "\r\n",
+    "é",
+    "🩸",
+    "𝕏",
+    "\\",
+    "\\\\",
+    "`",
+    "``",
+    "***",
+    "___",
+    "> ",
+    "1. ",
+    "* ",
 ]
 # Large pieces: long lines, deep nesting, the shapes that make Markdown libraries slow.
 LARGE = [
-    "x" * 30_000, "word " * 5_000, "[" * 20_000, "[[]" * 5_000, "[a](b(c)" * 2_000, "![" * 10_000,
-    "> " * 2_000 + "x", "".join("    " * level + "- x\n" for level in range(120)), "a\n: b\n" * 800,
-    "*" * 10_000, "_a " * 5_000, "<a " * 3_000, "[" * 100 + "]" * 100, "{" * 100 + "}" * 100, "- " * 100 + "x",
-    "a: " * 100 + "b", "&a x\n" * 100, "x: &a [*a]\n", "\n" * 50_000, " " * 50_000 + "x", "\t" * 1_000,
+    "x" * 30_000,
+    "word " * 5_000,
+    "[" * 20_000,
+    "[[]" * 5_000,
+    "[a](b(c)" * 2_000,
+    "![" * 10_000,
+    "> " * 2_000 + "x",
+    "".join("    " * level + "- x\n" for level in range(120)),
+    "a\n: b\n" * 800,
+    "*" * 10_000,
+    "_a " * 5_000,
+    "<a " * 3_000,
+    "[" * 100 + "]" * 100,
+    "{" * 100 + "}" * 100,
+    "- " * 100 + "x",
+    "a: " * 100 + "b",
+    "&a x\n" * 100,
+    "x: &a [*a]\n",
+    "\n" * 50_000,
+    " " * 50_000 + "x",
+    "\t" * 1_000,
 ]
 WHOLE_FILES = [
-    b"", b"\n", b"\xef\xbb\xbf", b"---\n---\n", b"---\n", b"- a\n- b\n", b"just text", b"\x00\xff\xfe",
-    b"title: [", b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b]\n",
-    b"a: " + b"[" * 100_000 + b"]" * 100_000, b"x" * 200_001, b"\xff" * 100,
+    b"",
+    b"\n",
+    b"\xef\xbb\xbf",
+    b"---\n---\n",
+    b"---\n",
+    b"- a\n- b\n",
+    b"just text",
+    b"\x00\xff\xfe",
+    b"title: [",
+    b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b]\n",
+    b"a: " + b"[" * 100_000 + b"]" * 100_000,
+    b"x" * 200_001,
+    b"\xff" * 100,
 ]
 
 
@@ -152,8 +287,19 @@ def whole_file(draw, data: bytes) -> bytes:
     return draw(st.sampled_from(WHOLE_FILES))
 
 
-EDITS: list[Callable] = [insert, insert, append, append, replace_value, replace_value, delete, truncate,
-                         repeat_line, recode, whole_file]
+EDITS: list[Callable] = [
+    insert,
+    insert,
+    append,
+    append,
+    replace_value,
+    replace_value,
+    delete,
+    truncate,
+    repeat_line,
+    recode,
+    whole_file,
+]
 
 
 @st.composite
@@ -200,8 +346,11 @@ def apply(project: Path, changed: list[tuple[str, bytes]]) -> None:
 
 def everything_but(root: Path, out: Path) -> dict[str, bytes]:
     """Every file under root except those in out and the build cache: what a build must never change."""
-    return {name: data for name, data in snapshot(root).items()
-            if not name.startswith((out.name + "/", ".build-cache/"))}
+    return {
+        name: data
+        for name, data in snapshot(root).items()
+        if not name.startswith((out.name + "/", ".build-cache/"))
+    }
 
 
 def assert_problems_name_file_and_line(problems: list[str]) -> None:
@@ -237,7 +386,8 @@ def tally(pytestconfig) -> Iterator[Counter]:
             f"\nfuzz: {counts['in-process']} edits built in-process ({counts['in-process built']} built, "
             f"{counts['in-process refused']} refused), {counts['build.py']} through build.py "
             f"({counts['build.py built']} built, {counts['build.py refused']} refused); "
-            f"slowest {counts['slowest ms'] / 1000:.1f} s")
+            f"slowest {counts['slowest ms'] / 1000:.1f} s"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -256,15 +406,21 @@ def good_project(tmp_path_factory) -> Iterator[Path]:
 
 FUZZ_SETTINGS = {
     "deadline": None,  # time is bounded by time_limit instead: deadlines fail on a slow, busy machine
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
-                              HealthCheck.function_scoped_fixture],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.function_scoped_fixture,
+    ],
     "print_blob": True,
 }
 
 
 @settings(max_examples=EXAMPLES, **FUZZ_SETTINGS)
 @given(changed=edits())
-def test_any_edit_builds_a_safe_site_or_reports_problems_and_keeps_the_last_good_site(good_project, tally, changed):
+def test_any_edit_builds_a_safe_site_or_reports_problems_and_keeps_the_last_good_site(
+    good_project, tally, changed
+):
     out = good_project / "site"
     apply(good_project, changed)
     last_good, untouchable = snapshot(out), everything_but(good_project, out)

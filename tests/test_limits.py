@@ -60,8 +60,10 @@ def test_a_file_larger_than_the_limit_is_refused(project):
     with pytest.raises(ContentError) as raised:
         check_site(Project(project))
     assert time.perf_counter() - started < SECONDS
-    assert f"content/anaemia/huge.md:1: file: is larger than the limit of {MAX_FILE_BYTES:,} bytes — split it" in (
-        str(raised.value))
+    assert (
+        f"content/anaemia/huge.md:1: file: is larger than the limit of {MAX_FILE_BYTES:,} bytes — split it"
+        in (str(raised.value))
+    )
 
 
 def test_a_huge_file_is_refused_without_being_read_into_memory(project):
@@ -78,8 +80,14 @@ def test_a_huge_file_is_refused_without_being_read_into_memory(project):
         # process that started it, which Linux carries over into a child through fork and exec.
         "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
     )
-    completed = subprocess.run([sys.executable, "-c", measure, str(project)], capture_output=True, text=True,
-                               timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-c", measure, str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert int(completed.stdout.split()[-1]) < 200_000, "more than 200 MB of memory for a refused file"
 
@@ -93,85 +101,113 @@ def test_a_file_just_under_the_limit_is_read(project):
 @pytest.mark.parametrize("depth", [MAX_NESTING + 5, 10_000, 60_000])
 def test_yaml_nested_too_deep_is_refused_before_python_runs_out_of_stack(project, depth):
     faq = "title: Questions\nextra: " + "[" * depth + "]" * depth + "\n"
-    expected = (f"content/anaemia/faq.yaml:2: nesting: is nested more than {MAX_NESTING} levels deep — "
-                "flatten the structure: no content field needs this many levels")
+    expected = (
+        f"content/anaemia/faq.yaml:2: nesting: is nested more than {MAX_NESTING} levels deep — "
+        "flatten the structure: no content field needs this many levels"
+    )
     assert problems_after(project, {"anaemia/faq.yaml": faq}) == [expected]
 
 
 def test_yaml_aliases_are_refused_so_a_billion_laughs_cannot_expand(project):
     laughs = "title: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-        f"k{i}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+        f"k{i}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+    )
     problems = problems_after(project, {"anaemia/faq.yaml": laughs})
     assert problems and all("uses an alias (*name)" in problem for problem in problems)
 
 
-@pytest.mark.parametrize("markdown", [
-    pytest.param("".join("    " * level + "- x\n" for level in range(300)), id="list-300-deep"),
-    pytest.param("".join(f"Word {i}\n: What word {i} means.\n" for i in range(1000)), id="1000-tight-definitions"),
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("".join("    " * level + "- x\n" for level in range(300)), id="list-300-deep"),
+        pytest.param(
+            "".join(f"Word {i}\n: What word {i} means.\n" for i in range(1000)), id="1000-tight-definitions"
+        ),
+    ],
+)
 def test_markdown_nested_too_deep_is_a_problem_not_a_recursion_error(project, markdown):
     problems = problems_after(project, causes(markdown))
-    assert problems and problems[0].startswith("content/anaemia/causes.md:1: text: is nested too deeply to read")
+    assert problems and problems[0].startswith(
+        "content/anaemia/causes.md:1: text: is nested too deeply to read"
+    )
 
 
-@pytest.mark.parametrize("markdown", [
-    pytest.param("[" * 190_000, id="open-brackets"),
-    pytest.param("[[]" * 63_000, id="nested-brackets"),
-    pytest.param("[a](b(c)" * 23_000, id="unclosed-link-addresses"),
-    pytest.param("[a][" * 47_000, id="reference-brackets"),
-    pytest.param("![" * 95_000, id="picture-brackets"),
-], )
-def test_markdown_that_python_markdown_reads_in_quadratic_time_stays_fast_at_the_size_limit(project, markdown):
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("[" * 190_000, id="open-brackets"),
+        pytest.param("[[]" * 63_000, id="nested-brackets"),
+        pytest.param("[a](b(c)" * 23_000, id="unclosed-link-addresses"),
+        pytest.param("[a][" * 47_000, id="reference-brackets"),
+        pytest.param("![" * 95_000, id="picture-brackets"),
+    ],
+)
+def test_markdown_that_python_markdown_reads_in_quadratic_time_stays_fast_at_the_size_limit(
+    project, markdown
+):
     started = time.perf_counter()
     problems_after(project, causes(markdown))
     assert time.perf_counter() - started < SECONDS
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[x](../../../etc/passwd)", "'../../../etc/passwd' points outside the site"),
-    ("[x](/etc/passwd)", "'/etc/passwd' points outside the site"),
-    ("[x](//evil.example/page)", "'//evil.example/page' points outside the site"),
-    ("[x](%2e%2e/%2e%2e/secret.md)", "'%2e%2e/%2e%2e/secret.md' points outside the site"),
-    ("[x](..\\..\\secret.md)", "'..\\..\\secret.md' points outside the site"),
-    ("[x](../../secret.md 'a title')", "'../../secret.md' points outside the site"),
-    ("[x](<../../a secret.md>)", "'../../a secret.md' points outside the site"),
-    ("[x](\n../../secret.md)", "'../../secret.md' points outside the site"),
-    ("[x][ref]\n\n[ref]: ../../secret.md", "'../../secret.md' points outside the site"),
-    ("\\`[x](../../secret.md)`", "'../../secret.md' points outside the site"),
-    ("```\n\n[x](../../secret.md)\n", "'../../secret.md' points outside the site"),
-    ("![x](../../../etc/passwd)", "contains a picture"),
-    ("[x](javascript:alert(1))", "'javascript:alert(1' is not a safe link"),
-    ("[x](JaVaScRiPt:alert(1))", "'JaVaScRiPt:alert(1' is not a safe link"),
-    ("<javascript:alert(1)>", "'javascript:alert(1)' is not a safe link"),
-    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "is not a safe link"),
-    ("[x](page:../../../etc/passwd)", "'page:../../../etc/passwd' is not a safe link"),
-    ("<svg onload=alert(1)>", "contains raw HTML (<svg>)"),
-    ("<svg\nonload=alert(1)>", "contains raw HTML (<svg>)"),
-    ("<img src=x onerror=alert(1)>", "contains raw HTML (<img>)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[x](../../../etc/passwd)", "'../../../etc/passwd' points outside the site"),
+        ("[x](/etc/passwd)", "'/etc/passwd' points outside the site"),
+        ("[x](//evil.example/page)", "'//evil.example/page' points outside the site"),
+        ("[x](%2e%2e/%2e%2e/secret.md)", "'%2e%2e/%2e%2e/secret.md' points outside the site"),
+        ("[x](..\\..\\secret.md)", "'..\\..\\secret.md' points outside the site"),
+        ("[x](../../secret.md 'a title')", "'../../secret.md' points outside the site"),
+        ("[x](<../../a secret.md>)", "'../../a secret.md' points outside the site"),
+        ("[x](\n../../secret.md)", "'../../secret.md' points outside the site"),
+        ("[x][ref]\n\n[ref]: ../../secret.md", "'../../secret.md' points outside the site"),
+        ("\\`[x](../../secret.md)`", "'../../secret.md' points outside the site"),
+        ("```\n\n[x](../../secret.md)\n", "'../../secret.md' points outside the site"),
+        ("![x](../../../etc/passwd)", "contains a picture"),
+        ("[x](javascript:alert(1))", "'javascript:alert(1' is not a safe link"),
+        ("[x](JaVaScRiPt:alert(1))", "'JaVaScRiPt:alert(1' is not a safe link"),
+        ("<javascript:alert(1)>", "'javascript:alert(1)' is not a safe link"),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "is not a safe link"),
+        ("[x](page:../../../etc/passwd)", "'page:../../../etc/passwd' is not a safe link"),
+        ("<svg onload=alert(1)>", "contains raw HTML (<svg>)"),
+        ("<svg\nonload=alert(1)>", "contains raw HTML (<svg>)"),
+        ("<img src=x onerror=alert(1)>", "contains raw HTML (<img>)"),
+    ],
+)
 def test_every_way_to_write_a_link_out_of_the_site_is_refused_with_its_line(project, text, message):
     problems = problems_after(project, causes(f"See this: {text}\n"))
-    assert any(problem.startswith("content/anaemia/causes.md:1") and message in problem for problem in problems), \
-        problems
+    assert any(
+        problem.startswith("content/anaemia/causes.md:1") and message in problem for problem in problems
+    ), problems
 
 
-@pytest.mark.parametrize("file, old, new", [
-    ("anaemia/topic.yaml", "summary: Anaemia means", "summary: See [notes](../../notes.md). Anaemia means"),
-    ("anaemia/topic.yaml", "  - It is common.", "  - It is common. See [notes](../../notes.md)."),
-    ("anaemia/faq.yaml", "Most of the time it is not serious.", "See [notes](../../notes.md)."),
-    ("anaemia/glossary.yaml", "The part of a red", "See [notes](../../notes.md). The part of a red"),
-    ("site.yaml", "disclaimer: This is", "disclaimer: See [notes](../notes.md). This is"),
-    ("anaemia/causes.md", "summary: Many things", "summary: See [notes](../../notes.md). Many things"),
-    ("anaemia/topic.yaml", "summary: Anaemia means", "summary: <b>Anaemia</b> means"),
-    ("site.yaml", "disclaimer: This is", "disclaimer: See [x](javascript:alert(1)). This is"),
-])
+@pytest.mark.parametrize(
+    "file, old, new",
+    [
+        (
+            "anaemia/topic.yaml",
+            "summary: Anaemia means",
+            "summary: See [notes](../../notes.md). Anaemia means",
+        ),
+        ("anaemia/topic.yaml", "  - It is common.", "  - It is common. See [notes](../../notes.md)."),
+        ("anaemia/faq.yaml", "Most of the time it is not serious.", "See [notes](../../notes.md)."),
+        ("anaemia/glossary.yaml", "The part of a red", "See [notes](../../notes.md). The part of a red"),
+        ("site.yaml", "disclaimer: This is", "disclaimer: See [notes](../notes.md). This is"),
+        ("anaemia/causes.md", "summary: Many things", "summary: See [notes](../../notes.md). Many things"),
+        ("anaemia/topic.yaml", "summary: Anaemia means", "summary: <b>Anaemia</b> means"),
+        ("site.yaml", "disclaimer: This is", "disclaimer: See [x](javascript:alert(1)). This is"),
+    ],
+)
 def test_links_and_html_in_every_markdown_field_are_checked(project, file, old, new):
     text = (MINIMAL_CONTENT / file).read_text(encoding="utf-8")
     assert old in text
     problems = problems_after(project, {file: text.replace(old, new)})
-    assert any(problem.startswith(f"content/{file}:") and (
-        "points outside the site" in problem or "raw HTML" in problem or "not a safe link" in problem)
-        for problem in problems), problems
+    assert any(
+        problem.startswith(f"content/{file}:")
+        and ("points outside the site" in problem or "raw HTML" in problem or "not a safe link" in problem)
+        for problem in problems
+    ), problems
 
 
 def test_a_symbolic_link_in_content_is_refused(project, tmp_path):
@@ -215,27 +251,77 @@ def test_a_problem_quoting_a_sentence_stays_on_one_line(project):
     assert all("\n" not in problem for problem in problems), problems
 
 
-@pytest.mark.parametrize("file, old, new, expected", [
-    ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-13-45", "causes.md:4: updated: '2026-13-45' is not a date"),
-    ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01T10:00:00+99:00", "is not a date"),
-    ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01 10:30:00", None),
-    ("anaemia/causes.md", "title: Causes", "title: " + "9" * 5000, None),
-    ("site.yaml", "title: Test guide", "title: Test guide\nreadability:\n  max_grade: .nan",
-     "max_grade: 'nan' is not a number"),
-    ("site.yaml", "title: Test guide", "title: Test guide\nreadability:\n  max_grade: " + "9" * 400,
-     "is not a number"),
-    ("site.yaml", "language: en", "language: xx", "site.yaml:2: language: 'xx' is not a language code"),
-    ("site.yaml", "page: index.md", "page: index.md\n\n      more", "'index.md…' is not a page of the site"),
-    ("anaemia/faq.yaml", "title: Questions", "title: No", "faq.yaml:1: title: is read as no, not as text"),
-    ("anaemia/faq.yaml", "title: Questions", "title:", "faq.yaml:1: title: is empty (text required)"),
-    ("anaemia/glossary.yaml", "", "--- ~\n", "glossary.yaml:1: file: is empty"),
-    ("anaemia/causes.md", "title: Causes", "title: Ca\x07uses", "causes.md:2: text: contains an invisible character"),
-    ("anaemia/causes.md", "title: Causes", "title: Ca\x00uses", "causes.md:2: text: contains an invisible character"),
-    ("index.md", "title: Welcome", "title: Welcome\u2028home", "index.md:2: text: contains an invisible character"),
-    ("anaemia/causes.md", "Losing blood", "Losing\u2029blood", "causes.md:8: text: contains an invisible character"),
-    ("anaemia/topic.yaml", "url: https://medlineplus.gov/anemia.html", 'url: "https://x.org/\\"><script>"',
-     "is not a web address"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, expected",
+    [
+        (
+            "anaemia/causes.md",
+            "updated: 2026-11-01",
+            "updated: 2026-13-45",
+            "causes.md:4: updated: '2026-13-45' is not a date",
+        ),
+        ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01T10:00:00+99:00", "is not a date"),
+        ("anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01 10:30:00", None),
+        ("anaemia/causes.md", "title: Causes", "title: " + "9" * 5000, None),
+        (
+            "site.yaml",
+            "title: Test guide",
+            "title: Test guide\nreadability:\n  max_grade: .nan",
+            "max_grade: 'nan' is not a number",
+        ),
+        (
+            "site.yaml",
+            "title: Test guide",
+            "title: Test guide\nreadability:\n  max_grade: " + "9" * 400,
+            "is not a number",
+        ),
+        ("site.yaml", "language: en", "language: xx", "site.yaml:2: language: 'xx' is not a language code"),
+        (
+            "site.yaml",
+            "page: index.md",
+            "page: index.md\n\n      more",
+            "'index.md…' is not a page of the site",
+        ),
+        (
+            "anaemia/faq.yaml",
+            "title: Questions",
+            "title: No",
+            "faq.yaml:1: title: is read as no, not as text",
+        ),
+        ("anaemia/faq.yaml", "title: Questions", "title:", "faq.yaml:1: title: is empty (text required)"),
+        ("anaemia/glossary.yaml", "", "--- ~\n", "glossary.yaml:1: file: is empty"),
+        (
+            "anaemia/causes.md",
+            "title: Causes",
+            "title: Ca\x07uses",
+            "causes.md:2: text: contains an invisible character",
+        ),
+        (
+            "anaemia/causes.md",
+            "title: Causes",
+            "title: Ca\x00uses",
+            "causes.md:2: text: contains an invisible character",
+        ),
+        (
+            "index.md",
+            "title: Welcome",
+            "title: Welcome\u2028home",
+            "index.md:2: text: contains an invisible character",
+        ),
+        (
+            "anaemia/causes.md",
+            "Losing blood",
+            "Losing\u2029blood",
+            "causes.md:8: text: contains an invisible character",
+        ),
+        (
+            "anaemia/topic.yaml",
+            "url: https://medlineplus.gov/anemia.html",
+            'url: "https://x.org/\\"><script>"',
+            "is not a web address",
+        ),
+    ],
+)
 def test_values_yaml_reads_oddly_are_clear_problems_not_crashes(project, file, old, new, expected):
     text = (MINIMAL_CONTENT / file).read_text(encoding="utf-8") if old else ""  # no old text: all new
     assert old in text

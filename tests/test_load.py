@@ -28,7 +28,9 @@ def test_block_text_starts_on_the_line_after_its_key():
 
 
 def test_aliases_are_refused_so_billion_laughs_cannot_expand():
-    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n"
+    laughs = (
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n"
+    )
     value, problems = parse(laughs)
     assert value is None
     assert any("alias" in p for p in problems)
@@ -42,7 +44,9 @@ def test_python_tags_are_refused_and_nothing_is_constructed():
 
 def test_duplicate_keys_name_both_lines():
     _, problems = parse("title: A\nsummary: B\ntitle: C\n")
-    assert problems == ["content/x.yaml:3: title: appears twice (first on line 1) — keep one of them and delete the other"]
+    assert problems == [
+        "content/x.yaml:3: title: appears twice (first on line 1) — keep one of them and delete the other"
+    ]
 
 
 def test_tab_indentation_says_to_use_spaces():
@@ -54,7 +58,9 @@ def test_tab_indentation_says_to_use_spaces():
 def test_a_field_name_without_its_colon_is_reported_on_its_own_line():
     for text in ("title: A\nsummary  Many things\nupdated: 2026-11-25\n", "a: 1\nb c d\n"):
         _, problems = parse(text)
-        assert problems[0].startswith("content/x.yaml:2: YAML: cannot be read: check the indentation"), problems
+        assert problems[0].startswith("content/x.yaml:2: YAML: cannot be read: check the indentation"), (
+            problems
+        )
         assert "— the YAML reader says: while scanning a simple key" in problems[0], problems
 
 
@@ -87,7 +93,6 @@ def test_unclosed_front_matter_is_a_clear_problem():
     assert "never closed" in str(problems.items[0])
 
 
-
 def test_escapes_that_decode_to_invisible_characters_are_problems_on_their_line():
     """A lone surrogate once ended the build with a traceback where the page was encoded; control characters
     and line separators typed as escapes are refused like the same characters typed raw."""
@@ -95,7 +100,8 @@ def test_escapes_that_decode_to_invisible_characters_are_problems_on_their_line(
         value, problems = parse(f'summary: fine\ntitle: "{escape}"\n')
         assert value is None, escape
         assert len(problems) == 1 and problems[0].startswith(
-            f"content/x.yaml:2: text: contains an invisible character (U+{code})"), problems
+            f"content/x.yaml:2: text: contains an invisible character (U+{code})"
+        ), problems
     _, problems = parse('terms:\n  - term: "a\\x07"\n')
     assert problems[0].startswith("content/x.yaml:2: text: contains an invisible character (U+0007)")
     _, problems = parse('"k\\x07": v\n')
@@ -108,27 +114,89 @@ def test_escapes_of_ordinary_characters_are_read():
 
 # What editors and strangers type into YAML, and what the two readers (libyaml, PyYAML's own) treat apart.
 YAML_PIECES = [
-    ": ", "- ", "-", "\t", "  ", "    ", "#", " # c", "---\n", "...\n", "\n", "'", '"', "|\n", ">-\n", "|#\n", "|2\n",
-    "&a ", "*a", "<<: *a\n", "!!str ", "!!python/object/apply:os.system ['true']", "!x ", "!/a!b ", "? ", "? [a, b]\n: c\n",
-    "{", "}", "[", "]", "{a: 1}", "[a, b]", "[a?b]", "{a?: b}", "%YAML 1.1\n", "%YAML 1.2\n---\n", "%TAG ! tag:x,2000:\n",
-    "2026-13-45", "2026-11-01 10:00:00", "1e999", ".nan", "yes", "~", "null", "0o777", "12:30:00", "\\", '"\\/"',
-    '"\\x41"', "title: again\n", "\ufeff", "é", "🩸", "@", "`", "%", "a:b", "[" * 45 + "]" * 45, "- " * 45 + "x",
+    ": ",
+    "- ",
+    "-",
+    "\t",
+    "  ",
+    "    ",
+    "#",
+    " # c",
+    "---\n",
+    "...\n",
+    "\n",
+    "'",
+    '"',
+    "|\n",
+    ">-\n",
+    "|#\n",
+    "|2\n",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "!!str ",
+    "!!python/object/apply:os.system ['true']",
+    "!x ",
+    "!/a!b ",
+    "? ",
+    "? [a, b]\n: c\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    "{a: 1}",
+    "[a, b]",
+    "[a?b]",
+    "{a?: b}",
+    "%YAML 1.1\n",
+    "%YAML 1.2\n---\n",
+    "%TAG ! tag:x,2000:\n",
+    "2026-13-45",
+    "2026-11-01 10:00:00",
+    "1e999",
+    ".nan",
+    "yes",
+    "~",
+    "null",
+    "0o777",
+    "12:30:00",
+    "\\",
+    '"\\/"',
+    '"\\x41"',
+    "title: again\n",
+    "\ufeff",
+    "é",
+    "🩸",
+    "@",
+    "`",
+    "%",
+    "a:b",
+    "[" * 45 + "]" * 45,
+    "- " * 45 + "x",
 ]
 
 
 def edited_texts(count: int, seed: int) -> list[str]:
     """The YAML of the test sites, each with a few pieces laid in, cut out or repeated (the same every run)."""
     rng = random.Random(seed)
-    files = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(FIXTURES.rglob("*.*"))
-             if path.suffix in (".yaml", ".md")]
+    files = [
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(FIXTURES.rglob("*.*"))
+        if path.suffix in (".yaml", ".md")
+    ]
     originals = [text.split("---\n")[1] if text.startswith("---\n") else text for text in files]
     texts = []
     while len(texts) < count:
         text = rng.choice(originals)
         for _ in range(rng.randint(1, 3)):
             at, end = sorted(rng.randrange(len(text) + 1) for _ in range(2))
-            text = rng.choice([text[:at] + rng.choice(YAML_PIECES) + text[at:], text[:at] + text[end:][:40],
-                               text[:at] + text[at:end][:60] * 2 + text[end:]])
+            text = rng.choice(
+                [
+                    text[:at] + rng.choice(YAML_PIECES) + text[at:],
+                    text[:at] + text[end:][:40],
+                    text[:at] + text[at:end][:60] * 2 + text[end:],
+                ]
+            )
         if not INVISIBLE.search(text):  # refused before any reader sees it
             texts.append(text)
     return texts
@@ -145,14 +213,22 @@ def test_libyaml_reads_every_text_as_pyyaml_does_values_lines_and_problems(monke
 
 def _read_fully(text: str) -> tuple[object, list[str]]:
     problems = Problems()
-    return _with_lines(parse_yaml(text, "content/x.yaml", problems, first_line=2)), [str(p) for p in problems.items]
+    return _with_lines(parse_yaml(text, "content/x.yaml", problems, first_line=2)), [
+        str(p) for p in problems.items
+    ]
 
 
 def _with_lines(value: object) -> object:
     """A value with every line it remembers, as plain data to compare."""
     if isinstance(value, YamlMap):
-        return ("map", value.line, [(key, _with_lines(item), value.key_lines[key], value.value_lines[key])
-                                    for key, item in value.items()])
+        return (
+            "map",
+            value.line,
+            [
+                (key, _with_lines(item), value.key_lines[key], value.value_lines[key])
+                for key, item in value.items()
+            ],
+        )
     if isinstance(value, YamlList):
         return ("list", value.line, [_with_lines(item) for item in value], value.item_lines)
     return (type(value).__name__, value)

@@ -9,8 +9,14 @@ from projects import make_project, run_build, snapshot
 from patientsite.scaffold import STANDARD_SECTIONS, topic_files
 
 SLUG, TITLE = "iron-deficiency-anaemia", "Iron deficiency anaemia"
-SECTION_PAGES = ["what-is-iron-deficiency-anaemia", "causes", "symptoms", "diagnosis", "treatment",
-                 "when-to-get-help"]
+SECTION_PAGES = [
+    "what-is-iron-deficiency-anaemia",
+    "causes",
+    "symptoms",
+    "diagnosis",
+    "treatment",
+    "when-to-get-help",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +37,9 @@ def built(project):
 
 def test_new_topic_writes_the_topic_file_and_one_page_per_standard_section(project):
     folder = project / "content" / SLUG
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["topic.yaml"] + [f"{s}.md" for s in SECTION_PAGES])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["topic.yaml"] + [f"{s}.md" for s in SECTION_PAGES]
+    )
     assert len(STANDARD_SECTIONS) == 6
     assert "- what-is-iron-deficiency-anaemia.md\n  - causes.md\n" in (folder / "topic.yaml").read_text()
 
@@ -98,7 +106,9 @@ def test_refuses_a_slug_that_exists_and_says_why(tmp_path):
     assert snapshot(project / "content") == before
 
 
-@pytest.mark.parametrize("slug", ["Anaemia", "iron_deficiency", "iron--deficiency", "anaemia-", "a/b", "assets"])
+@pytest.mark.parametrize(
+    "slug", ["Anaemia", "iron_deficiency", "iron--deficiency", "anaemia-", "a/b", "assets"]
+)
 def test_refuses_a_slug_that_is_not_lower_case_letters_digits_and_dashes(tmp_path, slug):
     project = make_project(tmp_path / "project")
     before = snapshot(project / "content")
@@ -113,4 +123,7 @@ def test_a_title_with_yaml_punctuation_is_quoted_and_a_leading_abbreviation_kept
     files = topic_files("hiv", "HIV: the basics", date(2026, 11, 25))
     assert "title: 'HIV: the basics'\n" in files["topic.yaml"]
     assert "title: 'What is HIV: the basics?'\n" in files["what-is-hiv.md"]
-    assert "title: What is anaemia?\n" in topic_files("anaemia", "Anaemia", date(2026, 11, 25))["what-is-anaemia.md"]
+    assert (
+        "title: What is anaemia?\n"
+        in topic_files("anaemia", "Anaemia", date(2026, 11, 25))["what-is-anaemia.md"]
+    )

@@ -29,15 +29,21 @@ from patientsite.pipeline import Project, build_site
 from patientsite.render import _safe_json
 
 # Plain-text fields: anything at all.
-PLAIN = ("</script><script>alert(1)</script><img src=x onerror=alert(1)>\"'><svg onload=alert(1)> "
-         "{{ 7*7 }} {% if x %} \u202e <!-- ]]> &amp; ")
+PLAIN = (
+    "</script><script>alert(1)</script><img src=x onerror=alert(1)>\"'><svg onload=alert(1)> "
+    "{{ 7*7 }} {% if x %} \u202e <!-- ]]> &amp; "
+)
 # Markdown fields: anything validation lets through (raw HTML is refused, so entities and attribute lists).
-MARKDOWN = ("Plain words [@nhs-anaemia]. {{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt; "
-            "&#60;img src=x onerror=alert(1)&#62; [a link](https://example.org/\"onmouseover=\"alert(1)) "
-            "\u202e ]]> ")
-MARKDOWN_BLOCKS = ("\n\n## A heading {onclick=\"alert(1)\" style=\"color: red\" id=\"main\"}\n\n"
-                   "A paragraph [@nhs-anaemia].\n{: onmouseover=\"alert(1)\" class=\"x\" }\n\n"
-                   "[a link](#summary){: onclick=\"alert(1)\" }\n")
+MARKDOWN = (
+    "Plain words [@nhs-anaemia]. {{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt; "
+    '&#60;img src=x onerror=alert(1)&#62; [a link](https://example.org/"onmouseover="alert(1)) '
+    "\u202e ]]> "
+)
+MARKDOWN_BLOCKS = (
+    '\n\n## A heading {onclick="alert(1)" style="color: red" id="main"}\n\n'
+    'A paragraph [@nhs-anaemia].\n{: onmouseover="alert(1)" class="x" }\n\n'
+    '[a link](#summary){: onclick="alert(1)" }\n'
+)
 ADDRESS = "https://example.org/a?b=1&c='x'onmouseover=alert(1)"
 NOT_SHOWN = {"HOSTILE-site-description"}  # site.yaml's description is on no page today (the guide says it is)
 
@@ -62,19 +68,34 @@ def write_page(path: Path, meta: dict, body: str) -> None:
 def hostile_content(content: Path) -> list[str]:
     """Every field of the small project's content made hostile; the markers that must reach the pages."""
     site = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
-    site.update(title=plain("site-title"), description=plain("site-description"),
-                disclaimer=markdown("disclaimer"), base_url=ADDRESS + "/", readability={"max_grade": 99})
+    site.update(
+        title=plain("site-title"),
+        description=plain("site-description"),
+        disclaimer=markdown("disclaimer"),
+        base_url=ADDRESS + "/",
+        readability={"max_grade": 99},
+    )
     for number, item in enumerate(site["navigation"]):
         item["title"] = plain(f"navigation-{number}")
     write_yaml(content / "site.yaml", site)
 
     topic = yaml.safe_load((content / "anaemia" / "topic.yaml").read_text(encoding="utf-8"))
-    topic.update(title=plain("topic-title"), other_names=[plain("other-name")], pronunciation=plain("say-topic"),
-                 summary=markdown("topic-summary"), key_points=[markdown("topic-point")],
-                 reviewed_by=plain("reviewer"), reviewed_on=date(2026, 11, 1))
+    topic.update(
+        title=plain("topic-title"),
+        other_names=[plain("other-name")],
+        pronunciation=plain("say-topic"),
+        summary=markdown("topic-summary"),
+        key_points=[markdown("topic-point")],
+        reviewed_by=plain("reviewer"),
+        reviewed_on=date(2026, 11, 1),
+    )
     for number, source in enumerate(topic["sources"]):
-        source.update(title=plain(f"source-title-{number}"), publisher=plain(f"publisher-{number}"),
-                      url=f"{ADDRESS}{number}", note=plain(f"note-{number}"))
+        source.update(
+            title=plain(f"source-title-{number}"),
+            publisher=plain(f"publisher-{number}"),
+            url=f"{ADDRESS}{number}",
+            note=plain(f"note-{number}"),
+        )
     write_yaml(content / "anaemia" / "topic.yaml", topic)
 
     faq = yaml.safe_load((content / "anaemia" / "faq.yaml").read_text(encoding="utf-8"))
@@ -84,22 +105,38 @@ def hostile_content(content: Path) -> list[str]:
 
     glossary = yaml.safe_load((content / "anaemia" / "glossary.yaml").read_text(encoding="utf-8"))
     glossary.update(title=plain("glossary-title"), summary=markdown("glossary-summary"))
-    glossary["terms"].append({"term": plain("term"), "pronunciation": plain("say-term"),
-                              "meaning": markdown("meaning"), "also": [plain("also")]})
+    glossary["terms"].append(
+        {
+            "term": plain("term"),
+            "pronunciation": plain("say-term"),
+            "meaning": markdown("meaning"),
+            "also": [plain("also")],
+        }
+    )
     write_yaml(content / "anaemia" / "glossary.yaml", glossary)
 
     for name, page in (("index.md", "home"), ("anaemia/causes.md", "causes")):
-        meta, _, body = (content / name).read_text(encoding="utf-8").removeprefix("---\n").partition("\n---\n")
+        meta, _, body = (
+            (content / name).read_text(encoding="utf-8").removeprefix("---\n").partition("\n---\n")
+        )
         fields = yaml.safe_load(meta)
-        fields.update(title=plain(f"{page}-title"), summary=markdown(f"{page}-summary"),
-                      key_points=[markdown(f"{page}-point")])
+        fields.update(
+            title=plain(f"{page}-title"),
+            summary=markdown(f"{page}-summary"),
+            key_points=[markdown(f"{page}-point")],
+        )
         write_page(content / name, fields, body + "\n" + markdown(f"{page}-body") + MARKDOWN_BLOCKS)
 
     strings = content / "strings.yaml"
     if strings.is_file():  # the words around the content: editors change these too
         words = yaml.safe_load(strings.read_text(encoding="utf-8"))
-        write_yaml(strings, {name: f"{text} {PLAIN.replace('{', '(').replace('}', ')')}HOSTILE-strings"
-                             for name, text in words.items()})
+        write_yaml(
+            strings,
+            {
+                name: f"{text} {PLAIN.replace('{', '(').replace('}', ')')}HOSTILE-strings"
+                for name, text in words.items()
+            },
+        )
     return [line for line in _markers(content)]
 
 
@@ -117,7 +154,9 @@ def hostile_site(tmp_path_factory) -> tuple[Path, list[str]]:
 
 
 def pages(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
+    return {
+        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))
+    }
 
 
 def test_no_page_holds_an_element_attribute_script_or_link_the_templates_did_not_write(hostile_site):
@@ -139,12 +178,13 @@ def test_every_hostile_value_reaches_the_pages_as_text(hostile_site):
 def test_json_ld_gives_back_each_title_exactly(hostile_site):
     site, _ = hostile_site
     page = pages(site)["anaemia/causes.html"]
-    data = [json.loads(script) for script in re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)]
+    data = [
+        json.loads(script)
+        for script in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    ]
     assert len(data) == 1
     assert data[0]["name"] == plain("causes-title")
     assert data[0]["about"]["name"] == plain("topic-title")
-
 
 
 def test_the_sitemap_is_well_formed_xml_whatever_the_base_url(hostile_site):
@@ -152,10 +192,20 @@ def test_the_sitemap_is_well_formed_xml_whatever_the_base_url(hostile_site):
     ElementTree.parse(site / "sitemap.xml")
 
 
-@pytest.mark.parametrize("value", [
-    "</script><script>alert(1)</script>", "</SCRIPT >", "<!--", "]]>", "\u2028\u2029", "&", "'\"", "\\u003c",
-    {"nested": ["</script>", {"deeper": "<!-- <script>"}]},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "</script><script>alert(1)</script>",
+        "</SCRIPT >",
+        "<!--",
+        "]]>",
+        "\u2028\u2029",
+        "&",
+        "'\"",
+        "\\u003c",
+        {"nested": ["</script>", {"deeper": "<!-- <script>"}]},
+    ],
+)
 def test_safe_json_cannot_end_its_script_and_reads_back_the_same(value):
     text = str(_safe_json({"value": value}))
     assert not re.search(r"[<>&\u2028\u2029]", text)

@@ -118,7 +118,9 @@ def test_the_printed_handout_has_its_title_date_every_section_and_every_source_a
         reader.feed((built_site / page).read_text(encoding="utf-8"))
         assert len(reader.expected) > 3 and reader.addresses, f"{page} has no sections or no sources"
         text = without_space("".join(sheet.extract_text() for sheet in printed.pages))
-        missing[page] = [item for item in [*reader.expected, *reader.addresses] if without_space(item) not in text]
+        missing[page] = [
+            item for item in [*reader.expected, *reader.addresses] if without_space(item) not in text
+        ]
     assert not any(missing.values()), f"not on paper: {missing}"
 
 

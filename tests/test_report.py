@@ -51,8 +51,11 @@ def overdue_files(report):
 
 def test_every_page_made_from_a_file_has_one_row_in_site_order(report):
     assert [row.file for row in report.rows] == [
-        "content/index.md", "content/anaemia/topic.yaml", "content/anaemia/causes.md",
-        "content/anaemia/faq.yaml", "content/anaemia/glossary.yaml",
+        "content/index.md",
+        "content/anaemia/topic.yaml",
+        "content/anaemia/causes.md",
+        "content/anaemia/faq.yaml",
+        "content/anaemia/glossary.yaml",
     ]
 
 
@@ -76,8 +79,11 @@ def test_never_reviewed_page_is_flagged_when_updated_longer_ago_than_the_interva
 
 
 def test_pages_recently_updated_or_with_a_future_review_are_not_flagged(report):
-    assert overdue_files(report) == ["content/anaemia/topic.yaml", "content/anaemia/causes.md",
-                                     "content/anaemia/faq.yaml"]
+    assert overdue_files(report) == [
+        "content/anaemia/topic.yaml",
+        "content/anaemia/causes.md",
+        "content/anaemia/faq.yaml",
+    ]
 
 
 def test_today_decides_what_is_overdue(overdue_project):
@@ -92,7 +98,8 @@ def test_review_due_falls_on_28_february_after_a_review_on_29_february():
 
 def test_source_in_the_list_that_no_page_cites_is_listed(report):
     assert [(f.file, f.message.split()[0]) for f in report.uncited_sources] == [
-        ("content/anaemia/topic.yaml", "'old-leaflet'")]
+        ("content/anaemia/topic.yaml", "'old-leaflet'")
+    ]
 
 
 def test_glossary_term_used_in_another_form_or_plural_counts_as_used(report):
@@ -104,7 +111,8 @@ def test_rows_count_words_sources_and_show_the_grades_check_prints(overdue_proje
     _, build_report = check_site(Project(overdue_project))
     rows = rows_by_file(report)
     assert {row.file.removeprefix("content/"): row.grade for row in report.rows if row.grade is not None} == (
-        build_report.grades)
+        build_report.grades
+    )
     assert rows["content/anaemia/causes.md"].sources == 2
     assert rows["content/anaemia/causes.md"].words > 30
 
@@ -112,19 +120,24 @@ def test_rows_count_words_sources_and_show_the_grades_check_prints(overdue_proje
 def test_plain_format_is_a_fixed_width_table_with_the_findings(report):
     lines = format_plain(report).splitlines()
     header = next(line for line in lines if line.startswith("page "))
-    rows = lines[lines.index(header) + 2:lines.index(header) + 2 + len(report.rows)]
+    rows = lines[lines.index(header) + 2 : lines.index(header) + 2 + len(report.rows)]
     column = header.index("updated")
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", row[column:column + 10]) for row in rows), rows
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", row[column : column + 10]) for row in rows), rows
     assert "Overdue for review: 3" in lines
-    assert "  content/anaemia/topic.yaml: 'old-leaflet' (Anaemia and you) is listed, but no page cites it" in lines
+    assert (
+        "  content/anaemia/topic.yaml: 'old-leaflet' (Anaemia and you) is listed, but no page cites it"
+        in lines
+    )
 
 
 def test_markdown_format_is_a_github_table_with_the_same_rows(report):
     lines = format_markdown(report).splitlines()
     assert "### English (en): 5 pages, scored by Flesch–Kincaid reading grade" in lines
-    start = lines.index("| page | title | words | reading grade | sources | updated | review due | reviewed | flag |")
+    start = lines.index(
+        "| page | title | words | reading grade | sources | updated | review due | reviewed | flag |"
+    )
     assert lines[start + 1] == "|---|---|--:|--:|--:|---|---|---|---|"
-    rows = lines[start + 2:start + 2 + len(report.rows)]
+    rows = lines[start + 2 : start + 2 + len(report.rows)]
     assert all(row.startswith("| ") and row.count(" | ") == 8 for row in rows)
     assert "| anaemia/causes.md | Causes |" in rows[2]
     assert rows[2].endswith("| 2025-05-10 | 2023-05-10 | OVERDUE |")
@@ -156,8 +169,10 @@ def test_report_on_the_shipped_content_has_a_row_for_every_page_in_every_languag
     assert files[:3] == ["content/index.md", "content/about.md", "content/leucopenia/topic.yaml"]
     assert "content/leucopenia/glossary.yaml" in files and "content/leucopenia/checker.yaml" in files
     assert [language.code for language in report.languages] == ["en", "es"]
-    english, spanish = ([row.file.removeprefix(f"content/{prefix}") for row in language.rows]
-                        for prefix, language in zip(["", "es/"], report.languages, strict=True))
+    english, spanish = (
+        [row.file.removeprefix(f"content/{prefix}") for row in language.rows]
+        for prefix, language in zip(["", "es/"], report.languages, strict=True)
+    )
     assert english == spanish  # every page has its Spanish twin, in the same order
     assert report.review_interval_years == 3
 
@@ -169,8 +184,11 @@ def test_each_language_has_its_own_rows_the_original_first(bilingual_report):
     english, spanish = bilingual_report.languages
     assert (english.code, english.name, spanish.code, spanish.name) == ("en", "English", "es", "Español")
     assert [row.file for row in spanish.rows] == [
-        "content/es/index.md", "content/es/anaemia/topic.yaml", "content/es/anaemia/causes.md",
-        "content/anaemia/faq.yaml", "content/es/anaemia/glossary.yaml",
+        "content/es/index.md",
+        "content/es/anaemia/topic.yaml",
+        "content/es/anaemia/causes.md",
+        "content/anaemia/faq.yaml",
+        "content/es/anaemia/glossary.yaml",
     ]
     assert bilingual_report.rows == english.rows + spanish.rows
 
@@ -188,14 +206,19 @@ def test_a_page_not_yet_translated_is_flagged_in_the_translations_table(bilingua
     _, spanish = bilingual_report.languages
     flagged = [row.file for row in spanish.rows if row.untranslated]
     assert flagged == ["content/anaemia/faq.yaml"]
-    assert "| anaemia/faq.yaml |" in next(line for line in format_markdown(bilingual_report).splitlines()
-                                          if line.startswith("| anaemia/faq.yaml |") and "not translated" in line)
+    assert "| anaemia/faq.yaml |" in next(
+        line
+        for line in format_markdown(bilingual_report).splitlines()
+        if line.startswith("| anaemia/faq.yaml |") and "not translated" in line
+    )
 
 
 def test_both_formats_have_a_section_a_language_with_its_reading_score(bilingual_report):
     plain, markdown = format_plain(bilingual_report), format_markdown(bilingual_report)
-    for heading in ("English (en): 5 pages, scored by Flesch–Kincaid reading grade",
-                    "Español (es): 5 pages, scored by Fernández-Huerta reading ease"):
+    for heading in (
+        "English (en): 5 pages, scored by Flesch–Kincaid reading grade",
+        "Español (es): 5 pages, scored by Fernández-Huerta reading ease",
+    ):
         assert heading in plain.splitlines() and f"### {heading}" in markdown.splitlines()
     assert re.search(r"^page +title +words +Fernández-Huerta +sources", plain, re.MULTILINE)
     assert "| page | title | words | Fernández-Huerta | sources |" in markdown
@@ -208,11 +231,16 @@ def test_findings_cover_every_language(bilingual_project):
     project = bilingual_project.parent / "with-an-unused-spanish-term"
     shutil.copytree(bilingual_project, project)
     glossary = project / "content" / "es" / "anaemia" / "glossary.yaml"
-    glossary.write_text(glossary.read_text(encoding="utf-8")
-                        + "  - term: Ferritina\n    meaning: Una proteína que guarda el hierro.\n", encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8")
+        + "  - term: Ferritina\n    meaning: Una proteína que guarda el hierro.\n",
+        encoding="utf-8",
+    )
     report = make_report(Project(project), TODAY)
-    assert ("content/es/anaemia/glossary.yaml", "'Ferritina' is explained here, but no other page uses the word"
-            ) in [(finding.file, finding.message) for finding in report.unused_terms]
+    assert (
+        "content/es/anaemia/glossary.yaml",
+        "'Ferritina' is explained here, but no other page uses the word",
+    ) in [(finding.file, finding.message) for finding in report.unused_terms]
 
 
 def test_a_term_is_found_as_the_pages_find_it_to_explain_it(overdue_project, tmp_path):
@@ -221,8 +249,10 @@ def test_a_term_is_found_as_the_pages_find_it_to_explain_it(overdue_project, tmp
     project = tmp_path / "project"
     shutil.copytree(overdue_project, project)
     glossary = project / "content" / "anaemia" / "glossary.yaml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace("term: Haemoglobin", "term: Haemoglobin (Hb)"),
-                        encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace("term: Haemoglobin", "term: Haemoglobin (Hb)"),
+        encoding="utf-8",
+    )
     report = make_report(Project(project), TODAY)
     assert [f.message.split("'")[1] for f in report.unused_terms] == ["Ferritin"]
 
@@ -232,11 +262,15 @@ def test_a_translation_of_an_older_version_is_flagged_in_both_formats(bilingual_
     project = tmp_path / "project"
     shutil.copytree(bilingual_project, project)
     original = project / "content" / "anaemia" / "causes.md"
-    original.write_text(original.read_text(encoding="utf-8").replace("updated: 2026-11-01", "updated: 2026-11-20"),
-                        encoding="utf-8")
+    original.write_text(
+        original.read_text(encoding="utf-8").replace("updated: 2026-11-01", "updated: 2026-11-20"),
+        encoding="utf-8",
+    )
     report = make_report(Project(project), TODAY)
-    message = ("translates the version of 2026-11-01, and the original was updated on 2026-11-20: bring it up to "
-               "date, then set translation_of to that date")
+    message = (
+        "translates the version of 2026-11-01, and the original was updated on 2026-11-20: bring it up to "
+        "date, then set translation_of to that date"
+    )
     assert [(f.file, f.message) for f in report.out_of_date] == [("content/es/anaemia/causes.md", message)]
     plain, markdown = format_plain(report), format_markdown(report)
     assert "Translations out of date: 1" in plain.splitlines()
@@ -246,5 +280,8 @@ def test_a_translation_of_an_older_version_is_flagged_in_both_formats(bilingual_
     row = next(line for line in markdown.splitlines() if line.startswith("| es/anaemia/causes.md |"))
     assert row.endswith("| out of date |")
     assert re.search(r"^es/anaemia/causes\.md .* out of date$", plain, re.MULTILINE)
-    assert not [line for line in markdown.splitlines() if line.startswith("| anaemia/causes.md |")
-                and "out of date" in line]  # the original is not flagged
+    assert not [
+        line
+        for line in markdown.splitlines()
+        if line.startswith("| anaemia/causes.md |") and "out of date" in line
+    ]  # the original is not flagged

@@ -98,7 +98,10 @@ def test_the_language_switcher_leads_from_every_page_to_its_translation_and_back
             there = (tab.url, tab.evaluate("document.documentElement.lang"))
             tab.locator(f'.language-switcher a[hreflang="{original}"]').click()
             tab.wait_for_load_state()
-            if there != (served_site + quote(f"{language}/{page}"), language) or tab.url != served_site + quote(page):
+            if there != (
+                served_site + quote(f"{language}/{page}"),
+                language,
+            ) or tab.url != served_site + quote(page):
                 wrong[page] = f"switched to {there}, back to {tab.url}"
     finally:
         tab.close()

@@ -27,8 +27,9 @@ CAUSES = "leucopenia/causes.html"
 
 
 def term(name: str, *also: str) -> Term:
-    return Term(name, f"Meaning of {name}.", 1, "term-" + re.sub(r"\W+", "-", name.lower()).strip("-"),
-                also=also)
+    return Term(
+        name, f"Meaning of {name}.", 1, "term-" + re.sub(r"\W+", "-", name.lower()).strip("-"), also=also
+    )
 
 
 def glossary_of(*terms: Term) -> Glossary:
@@ -49,7 +50,9 @@ def explained(html: str, glossary: Glossary = GLOSSARY) -> str:
 
 def buttons(html: str) -> list[tuple[str, str]]:
     """Each explained word with the id of its meaning."""
-    return re.findall(r'<button type="button" class="term" popovertarget="([^"]+)"[^>]*>([^<]*)</button>', html)
+    return re.findall(
+        r'<button type="button" class="term" popovertarget="([^"]+)"[^>]*>([^<]*)</button>', html
+    )
 
 
 # --- marking, on fragments -----------------------------------------------------------------------------------
@@ -58,10 +61,12 @@ def buttons(html: str) -> list[tuple[str, str]]:
 def test_the_first_use_becomes_a_button_with_its_meaning_and_later_uses_stay_plain_words() -> None:
     html = explained("<p>Neutrophils fight germs. A neutrophil lives a day.</p><p>Neutrophils again.</p>")
     assert buttons(html) == [("term-neutrophil-meaning", "Neutrophils")]
-    assert ('aria-describedby="term-neutrophil-meaning-text">Neutrophils</button><span popover '
-            'id="term-neutrophil-meaning" class="term-meaning" role="note"><span id="term-neutrophil-meaning-text">'
-            'Meaning of Neutrophil.</span> <button type="button" class="term-close" '
-            'popovertarget="term-neutrophil-meaning" popovertargetaction="hide">Close</button></span>') in html
+    assert (
+        'aria-describedby="term-neutrophil-meaning-text">Neutrophils</button><span popover '
+        'id="term-neutrophil-meaning" class="term-meaning" role="note"><span id="term-neutrophil-meaning-text">'
+        'Meaning of Neutrophil.</span> <button type="button" class="term-close" '
+        'popovertarget="term-neutrophil-meaning" popovertargetaction="hide">Close</button></span>'
+    ) in html
     assert html.endswith(" fight germs. A neutrophil lives a day.</p><p>Neutrophils again.</p>")
 
 
@@ -74,7 +79,9 @@ def test_the_first_use_on_a_page_counts_across_its_fragments() -> None:
 
 
 def test_a_term_is_found_in_any_case_in_the_plural_and_by_its_other_forms() -> None:
-    assert [w for _, w in buttons(explained("<p>WHITE BLOOD CELLS and leukocytes.</p>"))] == ["WHITE BLOOD CELLS"]
+    assert [w for _, w in buttons(explained("<p>WHITE BLOOD CELLS and leukocytes.</p>"))] == [
+        "WHITE BLOOD CELLS"
+    ]
     assert [w for _, w in buttons(explained("<p>Many leukocytes.</p>"))] == ["leukocytes"]
     assert [w for _, w in buttons(explained("<p>Go to A&amp;E now.</p>"))] == ["A&amp;E"]
 
@@ -82,16 +89,24 @@ def test_a_term_is_found_in_any_case_in_the_plural_and_by_its_other_forms() -> N
 def test_whole_words_only_and_the_longest_form_first() -> None:
     assert buttons(explained("<p>Neutrophilia and neutrophilic are other words.</p>")) == []
     assert [w for _, w in buttons(explained("<p>A bone marrow test looks at bone marrow.</p>"))] == [
-        "bone marrow test", "bone marrow"]
+        "bone marrow test",
+        "bone marrow",
+    ]
 
 
 def test_terms_that_begin_alike_are_told_apart() -> None:
-    glossary = glossary_of(NEUTROPHIL, term("Neutropenia"), term("Neutropenic diet"), term("Neutropenic sepsis"))
-    html = explained("<p>A neutropenic diet, neutropenia, neutropenic sepsis and neutrophils; neutropenic.</p>",
-                     glossary)
+    glossary = glossary_of(
+        NEUTROPHIL, term("Neutropenia"), term("Neutropenic diet"), term("Neutropenic sepsis")
+    )
+    html = explained(
+        "<p>A neutropenic diet, neutropenia, neutropenic sepsis and neutrophils; neutropenic.</p>", glossary
+    )
     assert buttons(html) == [
-        ("term-neutropenic-diet-meaning", "neutropenic diet"), ("term-neutropenia-meaning", "neutropenia"),
-        ("term-neutropenic-sepsis-meaning", "neutropenic sepsis"), ("term-neutrophil-meaning", "neutrophils")]
+        ("term-neutropenic-diet-meaning", "neutropenic diet"),
+        ("term-neutropenia-meaning", "neutropenia"),
+        ("term-neutropenic-sepsis-meaning", "neutropenic sepsis"),
+        ("term-neutrophil-meaning", "neutrophils"),
+    ]
 
 
 def test_an_abbreviation_in_capitals_is_not_found_in_an_ordinary_word() -> None:
@@ -99,17 +114,20 @@ def test_an_abbreviation_in_capitals_is_not_found_in_an_ordinary_word() -> None:
     assert [w for _, w in buttons(explained("<p>Go to the ER.</p>"))] == ["ER"]
 
 
-@pytest.mark.parametrize("html", [
-    "<h2>Neutrophils</h2>",
-    '<p><a href="page:x/causes.md">neutrophils</a></p>',
-    "<p><code>neutrophil</code></p>",
-    "<pre>neutrophil</pre>",
-    "<p><strong>What is a neutrophil?</strong></p>",
-    '<p class="admonition-title">Neutrophils</p>',
-    "<dl><dt>Neutrophil</dt></dl>",
-    '<p>text<sup class="cite" data-cite="neutrophil"></sup></p>',
-    "<p><abbr>ER</abbr></p>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<h2>Neutrophils</h2>",
+        '<p><a href="page:x/causes.md">neutrophils</a></p>',
+        "<p><code>neutrophil</code></p>",
+        "<pre>neutrophil</pre>",
+        "<p><strong>What is a neutrophil?</strong></p>",
+        '<p class="admonition-title">Neutrophils</p>',
+        "<dl><dt>Neutrophil</dt></dl>",
+        '<p>text<sup class="cite" data-cite="neutrophil"></sup></p>',
+        "<p><abbr>ER</abbr></p>",
+    ],
+)
 def test_headings_links_code_bold_box_titles_and_citations_are_left_alone(html: str) -> None:
     assert explained(html) == html
 
@@ -130,13 +148,16 @@ def test_text_around_a_term_keeps_its_escapes() -> None:
 
 
 def test_a_page_that_holds_the_glossary_links_the_word_to_its_entry() -> None:
-    html = explain_terms("<p>Neutrophils.</p>", GLOSSARY, set(),
-                         lambda explanation: f"#glossary--{explanation.term.anchor}")
+    html = explain_terms(
+        "<p>Neutrophils.</p>", GLOSSARY, set(), lambda explanation: f"#glossary--{explanation.term.anchor}"
+    )
     assert html == '<p><a class="term" href="#glossary--term-neutrophil">Neutrophils</a>.</p>'
 
 
 def test_the_meaning_is_plain_text_without_its_citations() -> None:
-    fragment = '<p>A <em>kind</em> of cell\u00a0<sup class="cite" data-cite="merck mayo"></sup>. It &amp; more.</p>'
+    fragment = (
+        '<p>A <em>kind</em> of cell\u00a0<sup class="cite" data-cite="merck mayo"></sup>. It &amp; more.</p>'
+    )
     assert plain_meaning(fragment) == "A kind of cell. It & more."
 
 
@@ -149,7 +170,9 @@ def test_a_long_page_with_many_terms_marks_each_term_once() -> None:
     # Speed lives in bench/, not in a timed test; this guards the one-pattern pass's result at size.
     terms = [term(f"Word{number}", f"other{number}") for number in range(300)]
     glossary = glossary_of(*terms)
-    page = "".join(f"<p>Some text about word{n % 300} and other{(n * 7) % 300}, twice.</p>" for n in range(3000))
+    page = "".join(
+        f"<p>Some text about word{n % 300} and other{(n * 7) % 300}, twice.</p>" for n in range(3000)
+    )
     html = explain_terms(page, glossary, set())
     assert len(buttons(html)) == 300
 
@@ -163,8 +186,11 @@ def read(site: Path, page: str) -> str:
 
 def section_pages(site: Path) -> list[str]:
     """The pages of every topic, in every language, made from a section file or a tool (not its glossary)."""
-    return [page for page in every_page(site) if "/" in page.removeprefix("es/")
-            and page_kind(site, page) in SECTION_KINDS]
+    return [
+        page
+        for page in every_page(site)
+        if "/" in page.removeprefix("es/") and page_kind(site, page) in SECTION_KINDS
+    ]
 
 
 def test_every_section_page_in_every_language_explains_terms_of_its_own_glossary(built_site: Path) -> None:
@@ -193,22 +219,33 @@ def test_the_glossary_explains_nothing_and_the_handout_links_each_term_once_to_i
 def test_an_also_form_that_names_another_term_is_refused_with_its_line(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     glossary = project / "content/anaemia/glossary.yaml"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + (
-        "  - term: Red cell\n"
-        "    meaning: A cell that carries oxygen.\n"
-        "    also: [haemoglobin, red cells]\n"), encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8")
+        + (
+            "  - term: Red cell\n"
+            "    meaning: A cell that carries oxygen.\n"
+            "    also: [haemoglobin, red cells]\n"
+        ),
+        encoding="utf-8",
+    )
     result = run_build(project, "check")
     assert result.returncode == 1
-    assert ("content/anaemia/glossary.yaml:11: terms.also: 'haemoglobin' is already a form of 'Haemoglobin' "
-            "(line 6) — list each word under one term only") in result.stderr
+    assert (
+        "content/anaemia/glossary.yaml:11: terms.also: 'haemoglobin' is already a form of 'Haemoglobin' "
+        "(line 6) — list each word under one term only"
+    ) in result.stderr
 
 
 def test_check_warns_of_a_glossary_term_that_no_page_uses(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     unused = run_build(project, "check")
     causes = project / "content/anaemia/causes.md"
-    causes.write_text(causes.read_text(encoding="utf-8").replace(
-        "Losing blood is", "Too little haemoglobin makes you tired. Losing blood is"), encoding="utf-8")
+    causes.write_text(
+        causes.read_text(encoding="utf-8").replace(
+            "Losing blood is", "Too little haemoglobin makes you tired. Losing blood is"
+        ),
+        encoding="utf-8",
+    )
     used = run_build(project, "check")
     warning = "content/anaemia/glossary.yaml:6: warning: terms.term: 'Haemoglobin' is used on no page"
     assert unused.returncode == 0 and warning in unused.stderr
@@ -252,7 +289,9 @@ def test_the_keyboard_reaches_a_term_enter_shows_its_meaning_and_escape_hides_it
     expect(popover).to_be_hidden()
 
 
-def test_a_tap_shows_the_meaning_and_a_tap_elsewhere_hides_it(reader: BrowserContext, served_site: str) -> None:
+def test_a_tap_shows_the_meaning_and_a_tap_elsewhere_hides_it(
+    reader: BrowserContext, served_site: str
+) -> None:
     tab = reader.new_page()
     tab.goto(served_site + CAUSES)
     _, meaning = first_term(tab)

@@ -33,8 +33,11 @@ def step_using(workflow: dict, job: str, action: str) -> dict:
 
 
 def step_running(workflow: dict, job: str, command: str) -> tuple[int, dict]:
-    found = [(index, step) for index, step in enumerate(steps(workflow, job))
-             if step.get("run", "").strip().startswith(command)]
+    found = [
+        (index, step)
+        for index, step in enumerate(steps(workflow, job))
+        if step.get("run", "").strip().startswith(command)
+    ]
     assert len(found) == 1, f"job {job} should run '{command}' once"
     return found[0]
 
@@ -51,7 +54,9 @@ def test_runs_on_pushes_to_main_and_on_pull_requests(workflow):
 
 def test_publishes_with_githubs_pages_actions_from_the_site_folder(workflow):
     assert step_using(workflow, "build", "actions/configure-pages")["id"] == "pages"
-    assert step_using(workflow, "build", "actions/upload-pages-artifact")["with"]["path"].rstrip("/") == "site"
+    assert (
+        step_using(workflow, "build", "actions/upload-pages-artifact")["with"]["path"].rstrip("/") == "site"
+    )
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
@@ -90,13 +95,17 @@ def test_the_generator_is_installed_from_pyproject(workflow):
 def test_the_build_command_is_the_one_the_readme_documents(workflow):
     readme = README.read_text(encoding="utf-8") if README.is_file() else ""
     documented = PUBLISH_COMMAND.findall(readme)
-    assert documented, ("README.md does not say how the site is published: it should give the command "
-                        "`python build.py --base-url https://<user>.github.io/<repo>/` that the workflow runs")
+    assert documented, (
+        "README.md does not say how the site is published: it should give the command "
+        "`python build.py --base-url https://<user>.github.io/<repo>/` that the workflow runs"
+    )
     _, build = step_running(workflow, "build", "python build.py --base-url")
     workflow_words = shlex.split(build["run"])
     for command in documented:
         readme_words = shlex.split(command.replace("…", "URL"))
-        assert readme_words[:-1] == workflow_words[:-1], f"README says `{command}`, the workflow `{build['run']}`"
+        assert readme_words[:-1] == workflow_words[:-1], (
+            f"README says `{command}`, the workflow `{build['run']}`"
+        )
 
 
 def test_the_editors_report_goes_to_the_runs_summary_even_when_a_check_fails(workflow):

@@ -84,14 +84,27 @@ def test_a_second_build_into_the_same_folder_waits_for_the_first_and_says_so(tmp
     """Two builds at once used to let the second delete the first's staging folder as a killed build's leftover."""
     out = tmp_path / "site"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    first = subprocess.Popen([sys.executable, "-c", HELD_BUILD, str(out)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    first = subprocess.Popen(
+        [sys.executable, "-c", HELD_BUILD, str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     second = None
     try:
         assert first.stdout.readline() == "staged\n"  # the first has written everything but not swapped it in
-        second = subprocess.Popen([sys.executable, "-c", SECOND_BUILD, str(out)], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, env=env)
-        said = second.stderr.readline()  # the second says it waits, or ends (saying nothing) if it does not wait
+        second = subprocess.Popen(
+            [sys.executable, "-c", SECOND_BUILD, str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        said = (
+            second.stderr.readline()
+        )  # the second says it waits, or ends (saying nothing) if it does not wait
         assert said == f"another build is writing {out}; waiting for it to finish\n"
         assert second.poll() is None  # still waiting
         first.stdin.write("\n")
