@@ -26,11 +26,11 @@ from datetime import date
 from pathlib import Path
 
 try:
-    from patientsite.cache import BuildCache
+    from patientsite.engine.cache import BuildCache
+    from patientsite.engine.unchanged import SiteInputs, last_report, remember
+    from patientsite.output.write import OutputFolderError, check_output_folder
     from patientsite.problems import ContentError, Problem
     from patientsite.project import BuildReport, Project
-    from patientsite.unchanged import SiteInputs, last_report, remember
-    from patientsite.write import OutputFolderError, check_output_folder
 except KeyboardInterrupt:  # Ctrl+C while the engine's libraries load: nothing has started
     print("\nstopped; the site folder still holds the last complete build", file=sys.stderr)
     raise SystemExit(128 + signal.SIGINT) from None
@@ -41,7 +41,7 @@ PROJECT = Project(Path(__file__).resolve().parent)
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if args.command == "serve":
-        from patientsite.serve import serve
+        from patientsite.preview.server import serve
 
         return serve(PROJECT, args.out, args.base_url, args.host, args.port, args.open)
     if args.command == "new-topic":
@@ -160,7 +160,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def _report(output_format: str, cache: BuildCache) -> int:
     """The editor's report; status 0 even when it flags pages, 1 when the content has errors."""
-    from patientsite.report import FORMATS, make_report
+    from patientsite.commands.report import FORMATS, make_report
 
     try:
         report = make_report(PROJECT, date.today(), cache)
@@ -172,7 +172,7 @@ def _report(output_format: str, cache: BuildCache) -> int:
 
 
 def _new_topic(slug: str, title: str) -> int:
-    from patientsite.scaffold import TopicRefused, new_topic
+    from patientsite.commands.scaffold import TopicRefused, new_topic
 
     try:
         written = new_topic(PROJECT.content_dir, slug, title, date.today())
@@ -266,7 +266,7 @@ def _print_problems(error: ContentError) -> None:
 
 def _annotate(problems: list[Problem]) -> None:
     """Run by GitHub Actions: each problem also as a workflow command, shown on its line in a pull request."""
-    from patientsite.annotations import annotation, folder_in_repository, in_github_actions
+    from patientsite.commands.annotations import annotation, folder_in_repository, in_github_actions
 
     if in_github_actions():
         folder = folder_in_repository(PROJECT.root)
@@ -276,7 +276,7 @@ def _annotate(problems: list[Problem]) -> None:
 
 def _add_to_summary(error: ContentError) -> None:
     """Run by GitHub Actions: the problems of a failed check or build in the run's summary."""
-    from patientsite.annotations import in_github_actions, summary
+    from patientsite.commands.annotations import in_github_actions, summary
 
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_github_actions() and summary_file:

@@ -28,7 +28,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from patientsite.pipeline import Project
-from patientsite.serve import Outcome, Reply, running_preview
+from patientsite.preview.server import Outcome, Reply, running_preview
 
 PAGE = "leucopenia/causes.html"
 FILE = "content/leucopenia/causes.md"

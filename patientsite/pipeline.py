@@ -11,19 +11,25 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import BuildCache, folder_fingerprint, key_of
-from .changes import check_updated_dates
-from .checks import check_glossary_use, check_links, check_readability, pages_to_grade, score_names
-from .convert import MarkdownConverter, MarkdownTooDeep
-from .grading import Grader, grade_texts
-from .load import load_content
-from .model import Content
-from .problems import ContentError, Problem, Problems
-from .project import BuildReport, Project
-from .render import OutputFile, SiteRenderer
-from .texts import PageText, Progress, convert_texts
-from .unchanged import folder_listing
-from .write import write_site
+from patientsite.checks.grading import Grader, grade_texts
+from patientsite.checks.links import (
+    check_glossary_use,
+    check_links,
+    check_readability,
+    pages_to_grade,
+    score_names,
+)
+from patientsite.content.changes import check_updated_dates
+from patientsite.content.load import load_content
+from patientsite.content.model import Content
+from patientsite.engine.cache import BuildCache, folder_fingerprint, key_of
+from patientsite.engine.unchanged import folder_listing
+from patientsite.markdown.convert import MarkdownConverter, MarkdownTooDeep
+from patientsite.markdown.texts import PageText, Progress, convert_texts
+from patientsite.output.write import write_site
+from patientsite.problems import ContentError, Problem, Problems
+from patientsite.project import BuildReport, Project
+from patientsite.render.site import OutputFile, SiteRenderer
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def _load_and_validate(
     """The content model; `key`, a hash of the content folder, finds the model unchanged content made. And
     whether the model is that key's: not when a file was saved while the files were read (then it is not kept:
     kept under the key, it would stand for content it was not made from)."""
-    from .validate import validate_content
+    from patientsite.content.validate import validate_content
 
     if not project.content_dir.is_dir():
         problems.add(

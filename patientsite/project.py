@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
+from patientsite.problems import Problem
 
 
 @dataclass(frozen=True)

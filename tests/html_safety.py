@@ -17,7 +17,7 @@ from pathlib import Path
 
 from projects import REPO
 
-from patientsite.convert import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from patientsite.markdown.convert import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 DATA_SCRIPTS = {"application/ld+json", "application/json"}
 URL_ATTRIBUTES = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from projects import FIXTURES, REPO, make_project, overlay
 
-from patientsite.annotations import annotation, folder_in_repository, in_github_actions
+from patientsite.commands.annotations import annotation, folder_in_repository, in_github_actions
 from patientsite.problems import Problem
 
 TABLE_CASE = FIXTURES / "bad" / "table-separator-row-with-wrong-cells"

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from projects import make_project, snapshot
 
-from patientsite import cache as cache_module
-from patientsite import checks, render, texts, workers
-from patientsite.cache import CACHE_FOLDER, BuildCache, Store, key_of
+from patientsite.checks import links as checks
+from patientsite.engine import cache as cache_module
+from patientsite.engine import workers
+from patientsite.engine.cache import CACHE_FOLDER, BuildCache, Store, key_of
+from patientsite.engine.workers import map_in_order
+from patientsite.markdown import texts
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import ContentError
-from patientsite.workers import map_in_order
+from patientsite.render import site as render
 
 CAUSES = "content/anaemia/causes.md"
 # The modules that hand the build's work to map_in_order (grading's runs in the grader process, out of sight).

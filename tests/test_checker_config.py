@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from patientsite.checker import (
+from patientsite.checker.config import (
     MAX_QUESTIONS,
     MESSAGES,
     CheckerConfig,
@@ -22,11 +22,11 @@ from patientsite.checker import (
     reader_texts,
     written,
 )
-from patientsite.fields import Fields
-from patientsite.load import YamlDocument, YamlMap, parse_yaml
-from patientsite.model import Strings
+from patientsite.content.fields import Fields
+from patientsite.content.load import YamlDocument, YamlMap, parse_yaml
+from patientsite.content.model import Strings
+from patientsite.content.strings import Words, read_strings
 from patientsite.problems import ContentError, Problem, Problems
-from patientsite.strings import Words, read_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = "content/leucopenia/checker.yaml"

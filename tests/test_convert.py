@@ -10,8 +10,8 @@ import markdown
 from markdown import treeprocessors
 from projects import FIXTURES, REPO
 
-from patientsite.convert import MarkdownConverter, MarkdownTooDeep, _InlineWithShortcuts
-from patientsite.markup import find_broken_tables, find_raw_html
+from patientsite.markdown.convert import MarkdownConverter, MarkdownTooDeep, _InlineWithShortcuts
+from patientsite.markdown.markup import find_broken_tables, find_raw_html
 
 # What editors type inside a paragraph that an inline pattern acts on, and near misses.
 INLINE_PIECES = [

@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from projects import MINIMAL_CONTENT, make_project, run_build, snapshot
 
-from patientsite.grading import Grader
+from patientsite.checks.grading import Grader
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import ContentError
 

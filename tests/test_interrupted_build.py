@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from projects import REPO, make_project, run_build, snapshot
 
-from patientsite import write
-from patientsite.cache import CACHE_FOLDER
-from patientsite.render import OutputFile
-from patientsite.write import STAGING_PREFIX, write_site
+from patientsite.engine.cache import CACHE_FOLDER
+from patientsite.output import write
+from patientsite.output.write import STAGING_PREFIX, write_site
+from patientsite.render.site import OutputFile
 
 PAGES = 150
 PAGE = """---

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from projects import MINIMAL_CONTENT, REPO, make_project
 
-from patientsite.load import MAX_FILE_BYTES, MAX_NESTING
+from patientsite.content.load import MAX_FILE_BYTES, MAX_NESTING
 from patientsite.pipeline import Project, build_site, check_site
 from patientsite.problems import ContentError
 

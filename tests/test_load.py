@@ -4,8 +4,8 @@ import random
 
 from projects import FIXTURES
 
-from patientsite import load
-from patientsite.load import INVISIBLE, YamlList, YamlMap, parse_markdown, parse_yaml
+from patientsite.content import load
+from patientsite.content.load import INVISIBLE, YamlList, YamlMap, parse_markdown, parse_yaml
 from patientsite.problems import Problems
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from projects import make_project, run_build, snapshot
 
-from patientsite.scaffold import STANDARD_SECTIONS, topic_files
+from patientsite.commands.scaffold import STANDARD_SECTIONS, topic_files
 
 SLUG, TITLE = "iron-deficiency-anaemia", "Iron deficiency anaemia"
 SECTION_PAGES = [

@@ -26,7 +26,7 @@ from html_safety import template_vocabulary, unsafe_parts
 from projects import MINIMAL_CONTENT, make_project
 
 from patientsite.pipeline import Project, build_site
-from patientsite.render import _safe_json
+from patientsite.render.site import _safe_json
 
 # Plain-text fields: anything at all.
 PLAIN = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from patientsite.readability import fernandez_huerta, reading_grade
+from patientsite.checks.readability import fernandez_huerta, reading_grade
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ def test_measures_offline_with_no_nltk_data(tmp_path):
 
         nltk.download = no_download
 
-        from patientsite.readability import fernandez_huerta, reading_grade
+        from patientsite.checks.readability import fernandez_huerta, reading_grade
 
         print(reading_grade("The quick brown fox jumps over the lazy dog."))
         print(fernandez_huerta("El gato come pan. El perro duerme en la casa."))

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from projects import FIXTURES, REPO, make_project, overlay, run_build
 
-from patientsite.model import Review
+from patientsite.commands.report import format_markdown, format_plain, make_report, review_due
+from patientsite.content.model import Review
 from patientsite.pipeline import Project, check_site
-from patientsite.report import format_markdown, format_plain, make_report, review_due
 
 OVERDUE_CONTENT = FIXTURES / "overdue-review" / "content"
 BILINGUAL = FIXTURES / "bilingual"

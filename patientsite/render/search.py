@@ -1,0 +1,182 @@
+"""Search: the index the search field of every page looks in (static/search.js), one for each language.
+
+One entry for each section of each page for readers: a page's top (its summary, key points and what comes
+before its first heading), each heading with an id (h2, h3), each question of a FAQ, each glossary term. An
+entry holds its heading, the titles of its boxes, its plain text, and the names a reader may type for what it
+speaks of: the topic's other names, and each glossary term it uses with that term's other forms ("fever":
+"high temperature"). The names are listed once for the whole index, so it grows with the pages and no faster.
+
+The index is a classic script (`window.SearchIndex = {…}`), not JSON: a page opened from disk (file://) may not
+fetch() a file, but it may load a script of its own site. Its links are relative to the index file itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+
+from patientsite.content.model import Content, Page, Topic
+from patientsite.markdown.texts import PageText
+from patientsite.render.paths import asset_path, relative_url
+from patientsite.render.terms import forms_pattern, glossary_pages, term_forms
+
+SECTION_HEADINGS = {"h2", "h3"}
+BOX_TITLE_CLASS = "admonition-title"
+SNIPPET_CHARS = 200  # of a section's text kept whole, for the snippet; of the rest, each word once
+WORD = re.compile(r"\w+")
+SPACE_BEFORE_STOP = re.compile(r" ([.,;:!?)])")
+TOP = ""  # the anchor of a page's top: the link leads to the page itself
+
+
+@dataclass
+class Section:
+    anchor: str
+    heading: str
+    boxes: list[str] = field(default_factory=list)  # the titles of its boxes ("Fever with a low count is …")
+    lead: list[str] = field(default_factory=list)  # a page's top: its summary and key points
+    text: list[str] = field(default_factory=list)
+
+
+def index_path(language: str) -> str:
+    return asset_path(f"search-index-{language}.js")
+
+
+def search_index_script(
+    edition: Content, texts: dict[str, PageText], paths: dict[str, str], messages: dict[str, str]
+) -> str:
+    """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
+    results say ("found": "Found {count}:", "none"), which every page would carry otherwise."""
+    here = index_path(edition.site.language)
+    names: list[list[str]] = []
+    pages: list[list[str]] = []
+    sections: list[list] = []
+    topics = [topic for topic in edition.topics if not topic.draft]
+    own_names = {topic.key: _add_names(names, _topic_names(topic)) for topic in topics}
+    everyone_names = [number for numbers in own_names.values() for number in numbers]
+    patterns = [forms_pattern(forms) for forms in names]
+    groups = [(edition.home, everyone_names, ())] + [
+        (page, own_names[topic.key], own_names[topic.key][:1] if page is topic and topic.other_names else ())
+        for topic in topics
+        for page in (topic, *topic.sections, *topic.tools)
+    ]
+    for page, known, of_page in groups:
+        pages.append([page.title, relative_url(here, paths[page.key])])
+        for section in page_sections(page, texts[page.key]):
+            words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
+            used = {n for n in known if patterns[n].search(words)} | set(
+                of_page if section.anchor == TOP else ()
+            )
+            start, rest = _start_and_rest(" ".join(section.text))
+            sections.append(
+                [
+                    len(pages) - 1,
+                    section.anchor,
+                    section.heading,
+                    " · ".join(section.boxes),
+                    " ".join(section.lead),
+                    start,
+                    rest,
+                    sorted(used),
+                ]
+            )
+    data = {**messages, "names": names, "pages": pages, "sections": sections}
+    return f"window.SearchIndex={json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
+
+
+def _topic_names(topic: Topic) -> list[list[str]]:
+    """What in a topic has several names: the topic itself (first, if it has others), each glossary term."""
+    names = [[topic.title, *topic.other_names]] if topic.other_names else []
+    return names + [term_forms(term) for glossary in glossary_pages(topic) for term in glossary.terms]
+
+
+def _add_names(names: list[list[str]], more: list[list[str]]) -> list[int]:
+    """Adds `more` to the index's names; their numbers in it."""
+    names.extend(more)
+    return list(range(len(names) - len(more), len(names)))
+
+
+def page_sections(page: Page | Topic, text: PageText) -> list[Section]:
+    """A page's sections in order: its top first, then one for each heading, question or glossary term."""
+    top = Section(
+        TOP, page.title, lead=[_plain(text.summary.html), *(_plain(p.html) for p in text.key_points)]
+    )
+    sections = [top]
+    if text.body is not None:
+        sections = _split_at_headings(text.body.html, sections)
+    questions, terms = (page.questions, page.terms) if isinstance(page, Page) else ((), ())
+    entries = [(q.anchor, q.question) for q in questions] + [(t.anchor, t.term) for t in terms]
+    for (anchor, heading), fragment in zip(entries, text.entries, strict=True):
+        sections.append(Section(anchor, heading, text=[_plain(fragment.html)]))
+    return sections
+
+
+def _split_at_headings(html: str, sections: list[Section]) -> list[Section]:
+    reader = _SectionReader(sections)
+    reader.feed(html)
+    reader.close()
+    return reader.sections
+
+
+class _SectionReader(HTMLParser):
+    """Reads a page's HTML into sections: a heading with an id starts one; box titles are kept apart."""
+
+    def __init__(self, sections: list[Section]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections = sections
+        self.in_heading = False
+        self.in_box_title = False
+        self.heading: list[str] = []
+        self.box_title: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in SECTION_HEADINGS and attributes.get("id"):
+            self.sections.append(Section(attributes["id"] or "", ""))
+            self.in_heading = True
+        elif BOX_TITLE_CLASS in (attributes.get("class") or "").split():
+            self.in_box_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SECTION_HEADINGS and self.in_heading:
+            self.sections[-1].heading = _squeeze("".join(self.heading))
+            self.heading, self.in_heading = [], False
+        elif tag == "p" and self.in_box_title:
+            self.sections[-1].boxes.append(_squeeze("".join(self.box_title)))
+            self.box_title, self.in_box_title = [], False
+        elif tag in {"p", "li", "td", "th", "dd", "dt"}:
+            self.sections[-1].text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_heading:
+            self.heading.append(data)
+        elif self.in_box_title:
+            self.box_title.append(data)
+        else:
+            self.sections[-1].text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        for section in self.sections:
+            section.text = [text for text in [_squeeze("".join(section.text))] if text]
+
+
+def _start_and_rest(text: str) -> tuple[str, str]:
+    """A section's text as its start, whole, for the snippet the results show, and the words of the rest, each
+    once: what a search finds, at a fraction of the size."""
+    cut = text.rfind(" ", 0, SNIPPET_CHARS) if len(text) > SNIPPET_CHARS else len(text)
+    start = text[:cut]
+    seen = {word.casefold() for word in WORD.findall(start)}
+    rest = dict.fromkeys(w for w in (word.casefold() for word in WORD.findall(text[cut:])) if w not in seen)
+    return start, " ".join(rest)
+
+
+def _plain(html: str) -> str:
+    return _squeeze(unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def _squeeze(text: str) -> str:
+    """One space between words, none before a stop or comma (a citation taken out leaves its space behind)."""
+    return SPACE_BEFORE_STOP.sub(r"\1", " ".join(text.split()))
