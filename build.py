@@ -41,7 +41,7 @@ PROJECT = Project(Path(__file__).resolve().parent)
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if args.command == "serve":
-        from patientsite.preview.server import serve
+        from patientsite.preview.serve import serve
 
         return serve(PROJECT, args.out, args.base_url, args.host, args.port, args.open)
     if args.command == "new-topic":

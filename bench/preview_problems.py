@@ -28,7 +28,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from patientsite.pipeline import Project
-from patientsite.preview.server import Outcome, Reply, running_preview
+from patientsite.preview.serve import running_preview
+from patientsite.preview.state import Outcome, Reply
 
 PAGE = "leucopenia/causes.html"
 FILE = "content/leucopenia/causes.md"
@@ -102,7 +103,8 @@ def _measure(project: Path, saves: int) -> tuple[list[float], list[float], int]:
             to_fixed.append(time.perf_counter() - saved)
             print(
                 f"round {round_number + 1}: problem shown after {to_problem[-1] * 1000:.0f} ms (found after "
-                f"{built[0] * 1000 if built else float('nan'):.0f} ms), fixed page after {to_fixed[-1] * 1000:.0f} ms",
+                f"{built[0] * 1000 if built else float('nan'):.0f} ms), "
+                f"fixed page after {to_fixed[-1] * 1000:.0f} ms",
                 flush=True,
             )
         browser.close()

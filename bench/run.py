@@ -41,7 +41,8 @@ sys.path.insert(0, str(REPO))
 
 from bench.synthetic import make_site
 from patientsite.pipeline import Project
-from patientsite.preview.server import Outcome, running_preview
+from patientsite.preview.serve import running_preview
+from patientsite.preview.state import Outcome
 
 EDITED = "topic-0000/section-03.md"
 TARGETS = {"cold": 1.0, "warm": 0.15}  # as a ratio to the floor

@@ -1,5 +1,5 @@
-"""The live preview: a save rebuilds and the open page reloads by itself; a broken file shows what is wrong, in
-the browser and the terminal, until it is fixed; the preview serves the built pages plus one script."""
+"""The live preview: a save rebuilds and the open page reloads by itself; a broken file shows what is wrong,
+in the browser and the terminal, until it is fixed; the preview serves the built pages plus one script."""
 
 from __future__ import annotations
 
@@ -24,13 +24,16 @@ from projects import MINIMAL_CONTENT, REPO, make_project, snapshot
 
 from patientsite.engine.cache import BuildCache
 from patientsite.pipeline import Project, build_site
-from patientsite.preview import server as serve
-from patientsite.preview.server import Outcome, PreviewServer, TerminalReport, print_outcome, running_preview
+from patientsite.preview import state
+from patientsite.preview.serve import TerminalReport, print_outcome, running_preview
+from patientsite.preview.server import PreviewServer
+from patientsite.preview.state import Outcome
 from patientsite.problems import Problem
 
 CAUSES = "content/anaemia/causes.md"
 WAIT_MS = 30_000  # a bound on waiting, not a speed requirement: the machine may be busy with other tests
 CONNECTED = "() => !!(window.LiveReload && window.LiveReload.connector._isSocketConnected())"
+GREETED = "() => !!(window.LiveReload && window.LiveReload.connector.protocol === 7)"  # server said hello
 RELOAD_SCRIPT = re.compile(
     rb'<script src="/livereload\.js\?snipver=\d+"></script>\n'
 )  # stamped with the rebuild
@@ -169,21 +172,12 @@ BROKEN_LINKS = {  # site: (its content, the page, its file, a link in it, the li
 
 
 @pytest.mark.parametrize("site", BROKEN_LINKS)
-def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(
-    site, tmp_path, outcomes, tab, monkeypatch
-):
-    """No reload shows the broken page as if it were fine, to be replaced by its problems a moment later.
-    The full build is held until the page has been loaded again, so that a reload sent before the checks ran
-    would be seen, however fast the machine."""
+def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(site, tmp_path, outcomes, tab):
+    """No reload shows the broken page as if it were fine, to be replaced by its problems a moment later:
+    open pages are told to reload only once the rebuild, its link checks included, has finished."""
     content, page_path, file, link, broken = BROKEN_LINKS[site]
     project = make_project(tmp_path / "project", content)
     served: list[bytes] = []  # the page as served after the save
-    loaded_again = threading.Event()
-    real_build = serve.make_build
-
-    def build_once_the_page_loaded(*args, **kwargs):
-        loaded_again.wait(timeout=WAIT_MS / 1000)
-        return real_build(*args, **kwargs)
 
     with running_preview(Project(project), report=outcomes) as server:
         real_page = server.preview.page
@@ -192,12 +186,10 @@ def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(
             reply = real_page(path)
             if path.endswith(page_path):
                 served.append(reply.body)
-                loaded_again.set()
             return reply
 
         open_and_connect(tab, server.url + page_path)
-        monkeypatch.setattr(server.preview, "page", page)
-        monkeypatch.setattr(serve, "make_build", build_once_the_page_loaded)
+        server.preview.page = page  # the handlers ask the preview for each page
         edit(project, link, broken, file)
         expect(tab.get_by_role("alert")).to_contain_text("'#no-such-place' is not a heading", timeout=WAIT_MS)
         outcomes.wait_for_full_build()
@@ -205,7 +197,6 @@ def test_a_broken_link_is_the_first_thing_the_page_shows_after_the_save(
             "the first reload showed the broken page as if it were fine"
         )
 
-        monkeypatch.setattr(serve, "make_build", real_build)
         tab.wait_for_function(CONNECTED, timeout=WAIT_MS)
         edit(project, broken, link, file)
         expect(tab.get_by_role("alert")).to_have_count(0, timeout=WAIT_MS)
@@ -238,14 +229,14 @@ def test_a_first_build_that_fails_shows_the_problems_as_the_whole_page(project, 
 def test_an_error_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_is_tried_again(
     project, preview, tab, outcomes, monkeypatch
 ):
-    real_build = serve.make_build
+    real_build = state.make_build
 
     def failing_build(*args, **kwargs):
         if "Bleeding" in (project / CAUSES).read_text(encoding="utf-8"):
             raise RuntimeError("a bug")
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(serve, "make_build", failing_build)
+    monkeypatch.setattr(state, "make_build", failing_build)
     open_and_connect(tab, preview.url + "anaemia/causes.html")
     edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
     expect(tab.get_by_role("alert")).to_contain_text("RuntimeError: a bug", timeout=WAIT_MS)
@@ -259,7 +250,7 @@ def test_an_error_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_is_tr
 def test_a_fix_saved_while_the_error_page_was_still_loading_brings_the_page_back(
     project, preview, outcomes, tab
 ):
-    """The editor fixes the file before the error page's reload script has connected: the fix is not missed."""
+    """The editor fixes the file before the error page's reload script connected: the fix is not missed."""
     edit(project, "[@medlineplus-anemia]", "[@no-such-source]")
     outcomes.wait_for_full_build()
     held = []  # the page's request for its reload script, held until the fix is built
@@ -323,7 +314,8 @@ def test_after_saves_the_preview_holds_exactly_what_a_cold_build_writes(project,
     edit(project, "Most of the time it is not serious.", "It is rarely serious.", "content/anaemia/faq.yaml")
     outcomes.wait_for_full_build()
     build_site(Project(project), tmp_path / "cold", cache=BuildCache.in_memory())
-    assert snapshot(preview.preview.folder) == snapshot(tmp_path / "cold")
+    assert preview.preview.files == snapshot(tmp_path / "cold")
+    assert not (project / "site").exists(), "the preview wrote pages into the project"
 
 
 def test_markdown_nested_too_deeply_is_shown_and_the_preview_keeps_watching(project, preview, outcomes):
@@ -377,6 +369,19 @@ def test_a_page_of_another_site_cannot_open_the_reload_websocket(preview, tab):
         assert tab.evaluate(OPEN_SOCKET, socket) == "refused"
     tab.goto(preview.url + "index.html")
     assert tab.evaluate(OPEN_SOCKET, socket) == "open"  # the same request from the preview's own page
+
+
+def test_two_previews_in_one_process_keep_their_open_pages_apart(tmp_path, browser):
+    """Each preview reloads its own pages only: the open pages belong to the server, not to a class."""
+    first, second = make_project(tmp_path / "first"), make_project(tmp_path / "second")
+    context = browser.new_context()
+    with running_preview(Project(first)) as one, running_preview(Project(second)) as other:
+        for server in (one, other):
+            tab = context.new_page()
+            tab.goto(server.url + "index.html")
+            tab.wait_for_function(GREETED, timeout=WAIT_MS)
+        assert [len(one.open_pages.sockets), len(other.open_pages.sockets)] == [1, 1]
+    context.close()
 
 
 @contextmanager
