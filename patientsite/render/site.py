@@ -25,6 +25,9 @@ from patientsite.content.model import Content, Page, Review, Source, Topic
 from patientsite.content.strings import Words
 from patientsite.engine.workers import map_in_order
 from patientsite.markdown.convert import ID_ATTRIBUTE, Fragment, place_fragment
+from patientsite.markdown.anchors import TEMPLATE_IDS as TEMPLATE_IDS
+from patientsite.markdown.anchors import anchors_by_key
+from patientsite.markdown.anchors import page_anchors as page_anchors
 from patientsite.markdown.texts import PageText, disclaimer_key
 from patientsite.render.a_z import Letter, a_z_entries, letters, search_index
 from patientsite.render.paths import (
@@ -47,7 +50,6 @@ LEAFLET_PAGE = "leaflet"
 NO_HTML = Markup("")
 ICON = "icon.svg"
 NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
-TEMPLATE_IDS = frozenset({"main", "summary", "key-points", "sources"})
 NOT_FOUND_PATH = "404.html"
 PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
 # A page loads one script (its budget is three requests: the page, its stylesheet, one script), so the checker
@@ -202,7 +204,7 @@ class SiteRenderer:
     def anchors(self) -> dict[str, set[str]]:
         """Every place on every page a link can lead to, by page key; worked out only when a page not yet
         translated has a link to a place (most sites and previews never need it)."""
-        return _anchors_by_key(self.content, self.texts)
+        return anchors_by_key(self.content, self.texts)
 
     def render_all(self, static_files: dict[str, bytes]) -> list[OutputFile]:
         self.use_static_files(static_files)
@@ -867,28 +869,6 @@ def _untranslated_paths(content: Content) -> frozenset[str]:
             for name in (SOURCES_PAGE, HANDOUT_PAGE)
         )
     return frozenset(paths)
-
-
-def page_anchors(page: Page, text: PageText) -> set[str]:
-    """Every place on a page a link can lead to: its headings and other ids, questions, terms."""
-    ids = set(TEMPLATE_IDS)
-    for fragment in text.fragments():
-        ids.update(fragment.ids)
-    ids.update(question.anchor for question in page.questions)
-    ids.update(term.anchor for term in page.terms)
-    return ids
-
-
-def _anchors_by_key(content: Content, texts: dict[str, PageText]) -> dict[str, set[str]]:
-    pages = [
-        page
-        for edition in content.editions
-        for page in (
-            *edition.site_pages,
-            *(p for topic in edition.topics for p in topic.sections + topic.tools),
-        )
-    ]
-    return {page.key: page_anchors(page, texts[page.key]) for page in pages}
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
