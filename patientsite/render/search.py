@@ -6,8 +6,8 @@ entry holds its heading, the titles of its boxes, its plain text, and the names 
 speaks of: the topic's other names, and each glossary term it uses with that term's other forms ("fever":
 "high temperature"). The names are listed once for the whole index, so it grows with the pages and no faster.
 
-The index is a classic script (`window.SearchIndex = {…}`), not JSON: a page opened from disk (file://) may not
-fetch() a file, but it may load a script of its own site. Its links are relative to the index file itself.
+The index is a classic script (`window.SearchIndex = {…}`), not JSON: a page opened from disk (file://) may
+not fetch() a file, but it may load a script of its own site. Its links are relative to the index file itself.
 """
 
 from __future__ import annotations

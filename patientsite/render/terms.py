@@ -1,4 +1,5 @@
-"""Terms: a topic's glossary found in the text of its pages, and the first use of each term explained in place.
+"""Terms: a topic's glossary found in the text of its pages, and the first use of each term explained in
+place.
 
 Editors mark nothing: glossary.yaml is the one source. On every page but the glossary itself, the first use
 of each term — any case, a plural -s or -es, or one of its `also` forms; never inside a heading, a link,
@@ -8,17 +9,19 @@ code, a citation or a box's title — becomes a button that opens the term's pla
             aria-describedby="term-neutrophil-meaning-text">neutrophils</button><span popover
             id="term-neutrophil-meaning" class="term-meaning" role="note"><span
             id="term-neutrophil-meaning-text">The most common kind of …</span> <button type="button"
-            class="term-close" popovertarget="term-neutrophil-meaning" popovertargetaction="hide">Close</button></span>
+            class="term-close" popovertarget="term-neutrophil-meaning"
+            popovertargetaction="hide">Close</button></span>
 
 The browser opens it on a tap, click, Enter or Space, with no script, and closes it on Escape, a tap
 elsewhere or its Close button; the stylesheet places it under the word (above it, near the foot of the
 screen), never over it. A screen reader reads the meaning, without the button, as the word's description;
-the print stylesheet prints it in brackets after the word. The meaning is plain text: its citations stay on the glossary page, with its sources.
+the print stylesheet prints it in brackets after the word. The meaning is plain text: its citations stay on
+the glossary page, with its sources.
 A page that holds the glossary itself (the handout) links the word to its entry there instead: the meaning is
 on the same page, and on paper the glossary is the note.
 
-"First use" is per page, so marking happens on the placed fragments of one page in reading order (render.py),
-never in the cached conversion of a fragment, which several pages share.
+"First use" is per page, so marking happens on the placed fragments of one page in reading order
+(explaining.py), never in the cached conversion of a fragment, which several pages share.
 """
 
 from __future__ import annotations
@@ -113,8 +116,8 @@ def term_forms(term: Term) -> list[str]:
 
 
 def forms_pattern(forms: Iterable[str]) -> re.Pattern[str]:
-    """Any of the forms as whole words (see _forms_pattern); made once for the same forms: in the preview every
-    rebuild looks for the glossary's terms again, and making the pattern is most of that cost."""
+    """Any of the forms as whole words (see _forms_pattern); made once for the same forms: in the preview
+    every rebuild looks for the glossary's terms again, and making the pattern is most of that cost."""
     return _forms_pattern(tuple(forms))
 
 
@@ -172,7 +175,8 @@ def _words_pattern(form: str) -> str:
 
 
 def glossaries(content: Content, texts: dict[str, PageText]) -> dict[str | None, Glossary]:
-    """Each topic's glossary by the topic's key; under None, every topic's terms, for pages outside a topic."""
+    """Each topic's glossary by the topic's key; under None, every topic's terms, for pages outside a
+    topic."""
     found = {topic.key: Glossary(explanations(topic, texts)) for topic in content.topics}
     found[None] = Glossary(e for topic in content.topics for e in explanations(topic, texts))
     return found
