@@ -17,10 +17,10 @@ from patientsite.checks.reading import reading_score as reading_score
 from patientsite.checks.reading import score_names as score_names
 from patientsite.content.model import Content, Page, Topic
 from patientsite.markdown.anchors import anchors_by_key
+from patientsite.markdown.glossary import unused_terms
 from patientsite.markdown.markup import find_links
 from patientsite.markdown.texts import PageText
 from patientsite.problems import Problems
-from patientsite.render.terms import unused_terms
 
 
 def check_links(content: Content, texts: dict[str, PageText], problems: Problems) -> None:

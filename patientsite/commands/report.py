@@ -19,9 +19,9 @@ from datetime import date
 from patientsite.checks.reading import main_text, score_name
 from patientsite.content.model import Content, Page, Review, Topic
 from patientsite.engine.cache import BuildCache
+from patientsite.markdown.glossary import forms_pattern, term_forms
 from patientsite.markdown.texts import PageText, plain_text
 from patientsite.pipeline import Project, make_build
-from patientsite.render.terms import forms_pattern, term_forms
 
 NOT_GRADED = "—"
 # Each language's reading score (as checks.score_name names it): its full name, and what it means.

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from patientsite.content.model import Content, Topic
+from patientsite.markdown.glossary import glossary_pages, term_forms
 from patientsite.markdown.texts import plain_text
 from patientsite.render.paths import relative_url
-from patientsite.render.terms import glossary_pages, term_forms
 
 OTHER_LETTER = "#"  # the group of names that start with a digit or a sign
 

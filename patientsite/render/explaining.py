@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from markupsafe import Markup
 
-from patientsite.render.terms import Explanation, Glossary, explain_terms
+from patientsite.markdown.glossary import Explanation, Glossary
+from patientsite.render.terms import explain_terms
 from patientsite.render.views import Entry, PageView, Part
 
 

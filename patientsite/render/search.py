@@ -19,9 +19,9 @@ from html import unescape
 from html.parser import HTMLParser
 
 from patientsite.content.model import Content, Page, Topic
+from patientsite.markdown.glossary import forms_pattern, glossary_pages, term_forms
 from patientsite.markdown.texts import PageText
 from patientsite.render.paths import asset_path, relative_url
-from patientsite.render.terms import forms_pattern, glossary_pages, term_forms
 
 SECTION_HEADINGS = {"h2", "h3"}
 BOX_TITLE_CLASS = "admonition-title"

@@ -23,6 +23,7 @@ from patientsite.content.model import Content, Page, Topic
 from patientsite.engine.workers import map_in_order
 from patientsite.markdown.anchors import TEMPLATE_IDS as TEMPLATE_IDS
 from patientsite.markdown.anchors import page_anchors as page_anchors
+from patientsite.markdown.glossary import Glossary, glossaries
 from patientsite.markdown.texts import PageText, disclaimer_key
 from patientsite.render.explaining import explained_view
 from patientsite.render.languages import Languages
@@ -39,7 +40,6 @@ from patientsite.render.paths import (
 from patientsite.render.printed_views import handout_view, leaflet_view
 from patientsite.render.search import index_path, search_index_script
 from patientsite.render.structured_data import json_ld, safe_json
-from patientsite.render.terms import Glossary, glossaries
 from patientsite.render.views import Alternate, Link, OutputFile, PageView
 
 ICON = "icon.svg"
