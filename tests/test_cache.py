@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from projects import make_project, snapshot
 
-from patientsite.checks import links as checks
+from patientsite.checks import reading as checks
 from patientsite.engine import cache as cache_module
 from patientsite.engine import workers
 from patientsite.engine.cache import CACHE_FOLDER, BuildCache, Store, key_of

@@ -1,10 +1,11 @@
-"""Output safety: whatever an editor writes in any field, it reaches the page as text, never as HTML or script.
+"""Output safety: whatever an editor writes in any field, it reaches the page as text, never as HTML or
+script.
 
 The small project is built with a hostile value in every kind of field — titles, summaries, key points, FAQ
 questions and answers, glossary terms, pronunciations and meanings, source titles, publishers, addresses and
 notes, the site's title, description, disclaimer, navigation and strings, the base URL — each carrying
 '</script>', tags with event handlers, quotes, template syntax and a right-to-left override. (Line separators
-such as U+2028, which could end a JSON string in old browsers, are refused in content; _safe_json escapes
+such as U+2028, which could end a JSON string in old browsers, are refused in content; safe_json escapes
 them anyway, as its own test shows.) Then every page is read
 with html.parser: it may hold only what the templates write or the sanitiser allows (html_safety.py), each
 hostile value must be there as text (so it was escaped, not dropped), and the JSON-LD must give it back
@@ -26,7 +27,7 @@ from html_safety import template_vocabulary, unsafe_parts
 from projects import MINIMAL_CONTENT, make_project
 
 from patientsite.pipeline import Project, build_site
-from patientsite.render.site import _safe_json
+from patientsite.render.structured_data import safe_json
 
 # Plain-text fields: anything at all.
 PLAIN = (
@@ -207,6 +208,6 @@ def test_the_sitemap_is_well_formed_xml_whatever_the_base_url(hostile_site):
     ],
 )
 def test_safe_json_cannot_end_its_script_and_reads_back_the_same(value):
-    text = str(_safe_json({"value": value}))
+    text = str(safe_json({"value": value}))
     assert not re.search(r"[<>&\u2028\u2029]", text)
     assert json.loads(text) == {"value": value}

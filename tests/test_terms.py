@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from reader_pages import every_page, page_kind
 
 from patientsite.content.model import Term
-from patientsite.render.terms import Explanation, Glossary, explain_terms, plain_meaning, terms_used
+from patientsite.markdown.glossary import Explanation, Glossary, plain_meaning, terms_used
+from patientsite.render.terms import explain_terms
 
 SECTION_KINDS = {"page", "faq", "checker"}
 CAUSES = "leucopenia/causes.html"
@@ -55,7 +56,7 @@ def buttons(html: str) -> list[tuple[str, str]]:
     )
 
 
-# --- marking, on fragments -----------------------------------------------------------------------------------
+# --- marking, on fragments ----------------------------------------------------------------------------------
 
 
 def test_the_first_use_becomes_a_button_with_its_meaning_and_later_uses_stay_plain_words() -> None:
@@ -63,7 +64,8 @@ def test_the_first_use_becomes_a_button_with_its_meaning_and_later_uses_stay_pla
     assert buttons(html) == [("term-neutrophil-meaning", "Neutrophils")]
     assert (
         'aria-describedby="term-neutrophil-meaning-text">Neutrophils</button><span popover '
-        'id="term-neutrophil-meaning" class="term-meaning" role="note"><span id="term-neutrophil-meaning-text">'
+        'id="term-neutrophil-meaning" class="term-meaning" role="note">'
+        '<span id="term-neutrophil-meaning-text">'
         'Meaning of Neutrophil.</span> <button type="button" class="term-close" '
         'popovertarget="term-neutrophil-meaning" popovertargetaction="hide">Close</button></span>'
     ) in html
@@ -177,7 +179,7 @@ def test_a_long_page_with_many_terms_marks_each_term_once() -> None:
     assert len(buttons(html)) == 300
 
 
-# --- the build ---------------------------------------------------------------------------------------------
+# --- the build ----------------------------------------------------------------------------------------------
 
 
 def read(site: Path, page: str) -> str:
@@ -252,7 +254,7 @@ def test_check_warns_of_a_glossary_term_that_no_page_uses(tmp_path: Path) -> Non
     assert used.returncode == 0 and "Haemoglobin" not in used.stderr
 
 
-# --- in the browser ------------------------------------------------------------------------------------------
+# --- in the browser -----------------------------------------------------------------------------------------
 
 
 @pytest.fixture(params=["with JavaScript", "without JavaScript"])
@@ -263,7 +265,8 @@ def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browser
 
 
 def first_term(tab: Page) -> tuple[str, str]:
-    """The first explained word on the page, and its meaning as the page holds it (without its Close button)."""
+    """The first explained word on the page, and its meaning as the page holds it (without its Close
+    button)."""
     button = tab.locator("button.term").first
     meaning = tab.locator(f"#{button.get_attribute('aria-describedby')}").text_content() or ""
     return button.text_content() or "", meaning
@@ -329,7 +332,8 @@ def test_a_printed_section_page_shows_each_meaning_in_brackets_after_its_word(
         tab.goto(served_site + quote(CAUSES))
         tab.emulate_media(media="print")
         explained_words = tab.evaluate("""() => Array.from(document.querySelectorAll('button.term'),
-            button => [button.textContent, document.getElementById(button.getAttribute('aria-describedby')).textContent])""")
+            button => [button.textContent,
+                       document.getElementById(button.getAttribute('aria-describedby')).textContent])""")
         pdf = PdfReader(io.BytesIO(tab.pdf(format="A4")))
     finally:
         tab.close()

@@ -4,8 +4,9 @@ Each row: the page's title, words, reading score, sources cited, last update, wh
 is due and whether it has had one. The rows come in one table a language, the original first, each with its
 language's reading score: the Flesch–Kincaid grade for English, the Fernández-Huerta reading ease for
 Spanish. Then the findings, in every language: reviews overdue, sources in a topic's list that no page cites,
-glossary terms that no other page uses, translations made from an older version of their original. Everything comes from one run of the build's own stages
-(pipeline.make_build), so the scores are the ones `check` prints and broken content fails here as there.
+glossary terms that no other page uses, translations made from an older version of their original.
+Everything comes from one run of the build's own stages (pipeline.make_build), so the scores are the ones
+`check` prints and broken content fails here as there.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from patientsite.checks.links import all_pages, main_text, score_name
+from patientsite.checks.reading import main_text, score_name
 from patientsite.content.model import Content, Page, Review, Topic
 from patientsite.engine.cache import BuildCache
+from patientsite.markdown.glossary import forms_pattern, term_forms
 from patientsite.markdown.texts import PageText, plain_text
 from patientsite.pipeline import Project, make_build
-from patientsite.render.terms import forms_pattern, term_forms
 
 NOT_GRADED = "—"
 # Each language's reading score (as checks.score_name names it): its full name, and what it means.
@@ -117,7 +118,7 @@ def _language(edition: Content, texts: dict[str, PageText], grades: dict[str, fl
         item.key for topic in edition.topics if topic.draft for item in (topic, *topic.sections, *topic.tools)
     }
     rows = tuple(
-        _row(item, texts[item.key], grades, years, item.key in drafts) for item in _pages_and_topics(edition)
+        _row(item, texts[item.key], grades, years, item.key in drafts) for item in edition.pages_and_topics()
     )
     name = site.strings.texts.get("language_name", site.language) if site.strings else site.language
     return Language(site.language, name, score_name(site.language), rows)
@@ -128,15 +129,7 @@ def review_due(review: Review, updated: date, years: int) -> date:
     return review.due(updated, years)
 
 
-# --- rows ----------------------------------------------------------------------------------------------------
-
-
-def _pages_and_topics(content: Content) -> Iterator[Page | Topic]:
-    """Every page made from a content file, in the order of the site: home, then each topic and its pages."""
-    yield from content.site_pages
-    for topic in content.topics:
-        yield topic
-        yield from topic.sections + topic.tools
+# --- rows ---------------------------------------------------------------------------------------------------
 
 
 def _row(item: Page | Topic, text: PageText, grades: dict[str, float], years: int, draft: bool) -> PageRow:
@@ -167,7 +160,7 @@ def _cited(item: Page | Topic, text: PageText) -> set[str]:
     return {source_id for fragment in text.fragments() for source_id in fragment.cited} | set(named)
 
 
-# --- findings ------------------------------------------------------------------------------------------------
+# --- findings -----------------------------------------------------------------------------------------------
 
 
 def _overdue(row: PageRow, years: int) -> Finding:
@@ -190,7 +183,7 @@ def _out_of_date(row: PageRow) -> Finding:
 
 
 def _uncited_sources(content: Content, texts: dict[str, PageText]) -> Iterator[Finding]:
-    cited = {source_id for item in _pages_and_topics(content) for source_id in _cited(item, texts[item.key])}
+    cited = {source_id for item in content.pages_and_topics() for source_id in _cited(item, texts[item.key])}
     for topic in content.topics:
         for source in topic.sources:
             if source.id not in cited:
@@ -198,8 +191,8 @@ def _uncited_sources(content: Content, texts: dict[str, PageText]) -> Iterator[F
 
 
 def _unused_terms(content: Content, texts: dict[str, PageText]) -> Iterator[Finding]:
-    words = {item.key: _words(item, texts[item.key]) for item in _pages_and_topics(content)}
-    for page in all_pages(content):
+    words = {item.key: _words(item, texts[item.key]) for item in content.pages_and_topics()}
+    for page in content.own_pages():
         others = [text for key, text in words.items() if key != page.key]
         for term in page.terms:
             uses = forms_pattern(term_forms(term))  # as the pages find the term to explain it
@@ -211,7 +204,7 @@ def _years(years: int) -> str:
     return f"{years} year" + ("" if years == 1 else "s")
 
 
-# --- formats -------------------------------------------------------------------------------------------------
+# --- formats ------------------------------------------------------------------------------------------------
 
 HEADERS = ("page", "title", "words", "score", "sources", "updated", "review due", "reviewed", "flag")
 RIGHT_ALIGNED = {"words", "score", "sources"}
@@ -259,7 +252,8 @@ def _heading(report: EditorReport) -> str:
 
 
 def _language_heading(language: Language) -> str:
-    return f"{language.name} ({language.code}): {len(language.rows)} pages, scored by {SCORES[language.score_name][0]}"
+    score = SCORES[language.score_name][0]
+    return f"{language.name} ({language.code}): {len(language.rows)} pages, scored by {score}"
 
 
 def _headers(language: Language) -> tuple[str, ...]:

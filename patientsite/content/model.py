@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,8 +104,8 @@ class Term:
 
 @dataclass(frozen=True)
 class UrgentBox:
-    """A topic's emergency box: when to get help at once and whom to call, in a few lines. It stands first, under
-    the title, on the topic's overview and handout and on each page whose `urgent_box` is true."""
+    """A topic's emergency box: when to get help at once and whom to call, in a few lines. It stands first,
+    under the title, on the topic's overview and handout and on each page whose `urgent_box` is true."""
 
     title: str
     text: str  # Markdown, one paragraph, citing its sources
@@ -117,7 +118,8 @@ class Page:
 
     key: str  # path relative to content/, e.g. 'leucopenia/causes.md'
     file: str  # path shown to editors, e.g. 'content/leucopenia/causes.md'
-    kind: str  # 'home', 'page' (another page of the whole site, as about.md), 'section', 'faq', 'glossary', 'checker'
+    # 'home', 'page' (another page of the whole site, as about.md), 'section', 'faq', 'glossary', 'checker'
+    kind: str
     slug: str
     title: str
     summary: str
@@ -137,6 +139,17 @@ class Page:
         None  # a translation out of date: the later `updated` date of its original
     )
     urgent_box: bool = False  # the page opens with its topic's emergency box (the home page: every topic's)
+
+    def markdown_texts(self) -> Iterator[tuple[str, int]]:
+        """Each piece of Markdown on the page with the file line it starts on."""
+        yield self.summary, self.summary_line
+        for point in self.key_points:
+            yield point, self.summary_line
+        yield self.body, self.body_line
+        for question in self.questions:
+            yield question.answer, question.answer_line
+        for term in self.terms:
+            yield term.meaning, term.meaning_line
 
 
 @dataclass(frozen=True)
@@ -183,3 +196,23 @@ class Content:
     def editions(self) -> tuple[Content, ...]:
         """The site in each of its languages, the original first."""
         return (self, *self.translations)
+
+    def pages_and_topics(self) -> Iterator[Page | Topic]:
+        """This language's pages, in the order of the site: the home page and the site's other pages, then
+        each topic followed by its sections and tools."""
+        yield from self.site_pages
+        for topic in self.topics:
+            yield topic
+            yield from topic.sections
+            yield from topic.tools
+
+    def own_pages(self) -> Iterator[Page]:
+        """This language's pages made from a page file: every one of pages_and_topics but the topics."""
+        return (item for item in self.pages_and_topics() if isinstance(item, Page))
+
+    def every_page(self, topics: bool = False) -> Iterator[tuple[Content, Page | Topic]]:
+        """Every page of every language (with `topics`, each topic too), each beside the site in its language:
+        the one loop over "every page of every language"."""
+        for edition in self.editions:
+            for item in edition.pages_and_topics() if topics else edition.own_pages():
+                yield edition, item

@@ -70,12 +70,8 @@ def text_sources(content: Content) -> dict[str, TextSource]:
     sources: dict[str, TextSource] = {}
     for edition in content.editions:
         sources[disclaimer_key(edition.site)] = edition.site.disclaimer
-        for page in edition.site_pages:
-            sources[page.key] = page
-        for topic in edition.topics:
-            sources[topic.key] = topic
-            for page in topic.sections + topic.tools:
-                sources[page.key] = page
+        for item in edition.pages_and_topics():
+            sources[item.key] = item
     return sources
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from patientsite.content.model import Content, Topic
+from patientsite.markdown.glossary import glossary_pages, term_forms
 from patientsite.markdown.texts import plain_text
 from patientsite.render.paths import relative_url
-from patientsite.render.terms import glossary_pages, term_forms
 
 OTHER_LETTER = "#"  # the group of names that start with a digit or a sign
 
@@ -38,7 +38,8 @@ class Letter:
 
 
 def a_z_entries(content: Content, paths: dict[str, str]) -> list[AzEntry]:
-    """Every line of the A to Z, in order; each name once (a topic's line wins over a term of the same name)."""
+    """Every line of the A to Z, in order; each name once (a topic's line wins over a term of the same
+    name)."""
     entries: dict[str, AzEntry] = {}
     for entry in _topic_entries(content, paths):
         entries.setdefault(sort_key(entry.name), entry)
@@ -104,7 +105,8 @@ def _term_entries(content: Content, paths: dict[str, str]) -> Iterator[AzEntry]:
 
 def _names_elsewhere(term: str, forms: list[str]) -> Iterator[str]:
     """The other forms a reader would look up under another letter than the term's ("Leukocyte" for "White
-    blood cell", not "White cells"), each once (not its plural too), unless the term's name shows it ("CBC")."""
+    blood cell", not "White cells"), each once (not its plural too), unless the term's name shows it
+    ("CBC")."""
     kept: list[str] = []
     for form in forms:
         letter = letter_of(form)

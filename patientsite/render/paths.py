@@ -9,12 +9,18 @@ from __future__ import annotations
 import functools
 import posixpath
 
+from patientsite.content.model import Content
+
 ASSETS_FOLDER = "assets"
 A_Z_PAGE = "a-z"  # the A to Z page, which the build makes: site.yaml's navigation names it by this
 A_Z_PATH = "a-z.html"
 ABOUT_PAGE = (
     "about.md"  # About this site: who writes it, how, and what happens to what you type; every page links it
 )
+SOURCES_PAGE = "sources"  # the pages the build makes for each topic from its other files
+HANDOUT_PAGE = "handout"
+LEAFLET_PAGE = "leaflet"
+NOT_FOUND_PATH = "404.html"
 # Names at the top of the site the build uses itself, so no topic folder may have them: why each is taken.
 TAKEN_NAMES = {
     ASSETS_FOLDER: "the folder the site keeps its stylesheet and scripts in",
@@ -25,7 +31,8 @@ TAKEN_NAMES = {
 
 
 def output_path(key: str) -> str:
-    """'index.md' → 'index.html'; 'leucopenia/topic.yaml' → 'leucopenia/index.html'; 'x/causes.md' → 'x/causes.html'."""
+    """'index.md' → 'index.html'; 'leucopenia/topic.yaml' → 'leucopenia/index.html';
+    'x/causes.md' → 'x/causes.html'."""
     folder, _, name = key.rpartition("/")
     stem = name.rpartition(".")[0]
     page = "index" if name == "topic.yaml" else stem
@@ -57,3 +64,11 @@ def absolute_url(base_url: str, path: str) -> str:
     """A full address for canonical links and the sitemap; the home page is the base URL itself."""
     base = base_url if base_url.endswith("/") else base_url + "/"
     return base if path == "index.html" else base + path
+
+
+def page_paths(content: Content) -> dict[str, str]:
+    """Where every page and topic of every language goes, and each language's A to Z page, by content key."""
+    paths = {item.key: output_path(item.key) for _, item in content.every_page(topics=True)}
+    for edition in content.editions:
+        paths[posixpath.join(edition.site.folder, A_Z_PAGE)] = posixpath.join(edition.site.folder, A_Z_PATH)
+    return paths

@@ -6,8 +6,8 @@ entry holds its heading, the titles of its boxes, its plain text, and the names 
 speaks of: the topic's other names, and each glossary term it uses with that term's other forms ("fever":
 "high temperature"). The names are listed once for the whole index, so it grows with the pages and no faster.
 
-The index is a classic script (`window.SearchIndex = {…}`), not JSON: a page opened from disk (file://) may not
-fetch() a file, but it may load a script of its own site. Its links are relative to the index file itself.
+The index is a classic script (`window.SearchIndex = {…}`), not JSON: a page opened from disk (file://) may
+not fetch() a file, but it may load a script of its own site. Its links are relative to the index file itself.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from html import unescape
 from html.parser import HTMLParser
 
 from patientsite.content.model import Content, Page, Topic
+from patientsite.markdown.glossary import forms_pattern, glossary_pages, term_forms
 from patientsite.markdown.texts import PageText
 from patientsite.render.paths import asset_path, relative_url
-from patientsite.render.terms import forms_pattern, glossary_pages, term_forms
 
 SECTION_HEADINGS = {"h2", "h3"}
 BOX_TITLE_CLASS = "admonition-title"

@@ -1,0 +1,135 @@
+"""Reading: the readability gate. Each page's words as a reader reads them, its reading score in its
+language, and a problem when a page is past its language's limit in site.yaml."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from patientsite.checker import config as checker
+from patientsite.content.model import Content, Page, Site
+from patientsite.engine.workers import map_in_order
+from patientsite.markdown.texts import PageText
+from patientsite.problems import Problems
+
+NOT_READ_ALOUD = re.compile(
+    r"<table.*?</table>|<pre.*?</pre>|<sup class=\"cite\".*?</sup>|<p class=\"admonition-title\">.*?</p>",
+    re.DOTALL,
+)
+BLOCK_END = re.compile(r"</(p|li|h[2-6]|dd|dt|div)>")
+TAG = re.compile(r"<[^>]+>")
+WORDS_PER_WORKER = 100  # pages whose words are worth a worker of their own (about 50 ms of work)
+
+
+@dataclass(frozen=True)
+class GradedPage:
+    """A page the readability gate grades, with its words and the language they are measured in."""
+
+    page: Page
+    language: str
+    words: str
+
+
+def pages_to_grade(content: Content, texts: dict[str, PageText]) -> list[GradedPage]:
+    """Every page the gate grades, with its words (worked out once a build, on every core): in every
+    language, each page in the language itself (a page not yet translated is graded as the original), 30
+    words or more."""
+    pages = [(page, edition.site.language) for edition, page in content.every_page() if not page.untranslated]
+    words = map_in_order(
+        lambda item: main_text(item[0], texts[item[0].key]), pages, items_per_worker=WORDS_PER_WORKER
+    )
+    return [
+        GradedPage(page, language, text)
+        for (page, language), text in zip(pages, words, strict=True)
+        if len(text.split()) >= 30
+    ]
+
+
+def check_readability(
+    content: Content,
+    graded: list[GradedPage],
+    problems: Problems,
+    score: Callable[[str, str], float] | None = None,
+) -> dict[str, float]:
+    """Each graded page's reading score in its language (`reading_score`); a page past its language's limit
+    is a problem. `score(text, language)` measures: by default `reading_score`, the build passes grading's."""
+    score = score or reading_score
+    scores: dict[str, float] = {}
+    for graded_page in graded:
+        page, language = graded_page.page, graded_page.language
+        scores[page.key] = score(graded_page.words, language)
+        problem = _past_the_limit(scores[page.key], language, content.site)
+        if problem:
+            field_name, message = problem
+            problems.add(
+                page.file,
+                1,
+                field_name,
+                message,
+                "use shorter sentences and everyday words; the "
+                f"longest sentence is: '{_longest_sentence(graded_page.words)}'",
+            )
+    return scores
+
+
+def reading_score(text: str, language: str) -> float:
+    """How easy a text is to read: a Fernández-Huerta reading ease for Spanish (higher is easier), else a
+    Flesch–Kincaid grade (lower is easier). readability.py measures, in the process that calls this."""
+    from patientsite.checks.readability import fernandez_huerta, reading_grade
+
+    return fernandez_huerta(text) if is_spanish(language) else reading_grade(text, language)
+
+
+def is_spanish(language: str) -> bool:
+    return re.split(r"[-_]", language)[0].lower() == "es"
+
+
+def score_name(language: str) -> str:
+    """What `reading_score` measures in a language, as check prints it."""
+    return "Fernández-Huerta" if is_spanish(language) else "reading grade"
+
+
+def score_names(content: Content) -> dict[str, str]:
+    """What each page's reading score is, by page key."""
+    return {page.key: score_name(edition.site.language) for edition, page in content.every_page()}
+
+
+def _past_the_limit(score: float, language: str, site: Site) -> tuple[str, str] | None:
+    """(field, message) when a score is past its language's limit in site.yaml; else None."""
+    if is_spanish(language):
+        if score < site.min_fernandez_huerta:
+            return "reading ease", (
+                f"the page reads at Fernández-Huerta {score:.1f}, below the limit of "
+                f"{site.min_fernandez_huerta:g} (higher is easier)"
+            )
+    elif score > site.max_grade:
+        return "reading grade", f"the page reads at grade {score:.1f}, above the limit of {site.max_grade:g}"
+    return None
+
+
+def main_text(page: Page, text: PageText) -> str:
+    """The words a reader reads: summary, key points, body, questions and answers, terms and meanings."""
+    parts = [text.summary.html, *(point.html for point in text.key_points)]
+    if text.body is not None:
+        parts.append(text.body.html)
+    headings = [q.question for q in page.questions] + [t.term for t in page.terms]
+    for heading, entry in zip(headings, text.entries, strict=False):
+        parts.extend([html.escape(heading if heading.endswith(("?", ".")) else heading + "."), entry.html])
+    if page.kind == "checker" and page.tool is not None:
+        parts.extend(f"<p>{html.escape(sentence)}</p>" for sentence in checker.reader_texts(page.tool))
+    return "\n".join(_words_of(part) for part in parts)
+
+
+def _words_of(fragment_html: str) -> str:
+    plain = BLOCK_END.sub(".\n", NOT_READ_ALOUD.sub(" ", fragment_html))
+    plain = html.unescape(TAG.sub(" ", plain))
+    plain = re.sub(r"([.?!:;])\s*\.", r"\1", plain)
+    return re.sub("  +", " ", plain.replace("\t", " ")).strip()  # as r"[ \t]+" → " ", in a third of the time
+
+
+def _longest_sentence(text: str) -> str:
+    sentences = re.split(r"(?<=[.?!])\s+", text)
+    longest = " ".join(max(sentences, key=lambda s: len(s.split())).split())
+    return longest if len(longest) < 160 else longest[:157] + "…"
