@@ -23,7 +23,7 @@ from patientsite.content.load import _display_name as _display  # the same names
 from patientsite.content.model import Content, Topic
 from patientsite.content.validate import HOME_FILE, SITE_FILE, TOPIC_FILE, validate_content
 from patientsite.engine.cache import BuildCache
-from patientsite.markdown.convert import MarkdownConverter, MarkdownTooDeep
+from patientsite.markdown.convert import MarkdownConverter, MarkdownUnreadable
 from patientsite.markdown.texts import PageText, convert_texts
 from patientsite.pipeline import Build, Project, read_static_files
 from patientsite.problems import Problem, Problems
@@ -92,7 +92,7 @@ def rebuild_topic(
             **build.texts,
             **convert_texts(Content(content.site, content.home, (topic,)), converter, cache.store("texts")),
         }
-    except MarkdownTooDeep:
+    except MarkdownUnreadable:
         return None  # the full build reports it, with the file
     renderer = SiteRenderer(content, texts, environment, base_url or content.site.base_url)
     renderer.use_static_files(read_static_files(project, problems))
