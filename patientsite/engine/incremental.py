@@ -18,8 +18,8 @@ from pathlib import Path
 
 import jinja2
 
-from patientsite.content.load import CONTENT_SUFFIXES, Document, LoadedContent, _is_hidden, load_file
-from patientsite.content.load import _display_name as _display  # the same names for files as the full build
+from patientsite.content.load import CONTENT_SUFFIXES, Document, LoadedContent, is_hidden, load_file
+from patientsite.content.load import display_name as _display  # the same names for files as the full build
 from patientsite.content.model import Content, Topic
 from patientsite.content.validate import HOME_FILE, SITE_FILE, TOPIC_FILE, validate_content
 from patientsite.engine.cache import BuildCache
@@ -111,7 +111,7 @@ def _load_topic(project: Project, folder: str, problems: Problems, memo: Documen
     paths += sorted(
         p
         for p in (project.content_dir / folder).rglob("*")
-        if p.suffix in CONTENT_SUFFIXES and p.is_file() and not _is_hidden(p, project.content_dir)
+        if p.suffix in CONTENT_SUFFIXES and p.is_file() and not is_hidden(p, project.content_dir)
     )
     documents: dict[str, Document] = {}
     unreadable: set[str] = set()
