@@ -24,7 +24,7 @@ from patientsite.content.load import load_content
 from patientsite.content.model import Content
 from patientsite.engine.cache import BuildCache, folder_fingerprint, key_of
 from patientsite.engine.unchanged import folder_listing
-from patientsite.markdown.convert import MarkdownConverter, MarkdownTooDeep
+from patientsite.markdown.convert import MarkdownConverter, MarkdownUnreadable
 from patientsite.markdown.texts import PageText, Progress, convert_texts
 from patientsite.output.write import write_site
 from patientsite.problems import ContentError, Problem, Problems
@@ -172,23 +172,12 @@ def _grader_for(cache: BuildCache, content_key: str, grader: Grader | None) -> I
 def _convert_texts(
     project: Project, content: Content, cache: BuildCache, progress: Progress | None
 ) -> dict[str, PageText]:
-    """Every text converted; Markdown nested too deeply to convert is a problem in its file, not a traceback."""
+    """Every text converted; Markdown that cannot be converted is a problem in its file, not a traceback."""
     try:
         return convert_texts(content, MarkdownConverter(), cache.store("texts"), progress)
-    except MarkdownTooDeep as error:
+    except MarkdownUnreadable as error:
         file = f"{_display(project.content_dir, project.root)}/{error.page_key}"
-        raise ContentError(
-            [
-                Problem(
-                    file,
-                    1,
-                    "text",
-                    "is nested too deeply to read (lists or quotes inside each other hundreds of times, "
-                    "or hundreds of definitions with no blank line between them)",
-                    "take out the extra levels, or put a blank line between the definitions",
-                )
-            ]
-        ) from None
+        raise ContentError([Problem(file, 1, "text", error.message, error.hint)]) from None
 
 
 def _start_checks(

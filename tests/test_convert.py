@@ -1,5 +1,6 @@
-"""Markdown conversion: the inline shortcuts (a pattern is tried on a text only if the text holds what the
-pattern needs) give, on every text, the HTML Python-Markdown gives without them."""
+"""Markdown conversion: the inline shortcut (a pattern is tried on a text only if the text holds what the
+pattern needs) gives, on every text, the HTML Python-Markdown gives without it; what Python-Markdown cannot
+convert is a problem in the page's file."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ import random
 import re
 
 import markdown
+import pytest
 from markdown import treeprocessors
-from projects import FIXTURES, REPO
+from projects import FIXTURES, REPO, make_project
 
-from patientsite.markdown.convert import MarkdownConverter, MarkdownTooDeep, _InlineWithShortcuts
+from patientsite.markdown.convert import MarkdownConverter, MarkdownTooDeep
+from patientsite.markdown.inline_shortcut import PLAIN_SWITCH, PRIVATE_METHODS, InlineWithShortcuts
 from patientsite.markdown.markup import find_broken_tables, find_raw_html
+from patientsite.pipeline import check_site
+from patientsite.problems import ContentError
+from patientsite.project import Project
 
 # What editors type inside a paragraph that an inline pattern acts on, and near misses.
 INLINE_PIECES = [
@@ -74,7 +80,8 @@ def edited_texts(count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     files = sorted([*(REPO / "content").rglob("*.md"), *FIXTURES.rglob("*.md")])
     texts = (path.read_text(encoding="utf-8", errors="replace") for path in files)
-    # A file with a control character is refused when it is loaded (a bad-content case): it never reaches Markdown.
+    # A file with a control character is refused when it is loaded (a bad-content case): it never reaches
+    # Markdown.
     bodies = [text.split("---\n", 2)[-1] for text in texts if not REFUSED_CHARACTERS.search(text)]
     plain = [CITATIONS_AND_LINKS.sub("", body) for body in bodies]  # most sentences of a page have neither
     texts = list(bodies)
@@ -88,9 +95,10 @@ def edited_texts(count: int, seed: int) -> list[str]:
 
 
 def test_the_inline_shortcut_changes_no_page():
-    with_shortcut, without = MarkdownConverter(), MarkdownConverter()
-    assert isinstance(with_shortcut.markdown.treeprocessors["inline"], _InlineWithShortcuts)
-    without.markdown.treeprocessors.register(treeprocessors.InlineProcessor(without.markdown), "inline", 20)
+    """Every content file of the guide and the test sites, and edited copies of them, both ways."""
+    with_shortcut, without = MarkdownConverter(inline_shortcut=True), MarkdownConverter(inline_shortcut=False)
+    assert isinstance(with_shortcut.markdown.treeprocessors["inline"], InlineWithShortcuts)
+    assert type(without.markdown.treeprocessors["inline"]) is treeprocessors.InlineProcessor
     for text in edited_texts(count=1_000, seed=11):
         assert converted(with_shortcut, text) == converted(without, text), text
 
@@ -100,17 +108,58 @@ def converted(converter: MarkdownConverter, text: str) -> object:
         return converter.convert(text, "leucopenia/causes.md")
     except MarkdownTooDeep:
         return "too deep"
-    except (
-        ValueError
-    ) as error:  # Python-Markdown's own failure on some texts, the same both ways (see the note)
-        return f"Python-Markdown failed: {str(error)[:40]}"
+
+
+def test_the_switch_turns_the_shortcut_off(monkeypatch):
+    monkeypatch.setenv(PLAIN_SWITCH, "1")
+    assert type(MarkdownConverter().markdown.treeprocessors["inline"]) is treeprocessors.InlineProcessor
+    monkeypatch.delenv(PLAIN_SWITCH)
+    assert isinstance(MarkdownConverter().markdown.treeprocessors["inline"], InlineWithShortcuts)
 
 
 def test_the_shortcuts_still_have_python_markdowns_private_methods_to_stand_in_front_of():
-    """The shortcuts stand in front of two private methods of Python-Markdown. Were one renamed, the build would
-    quietly go without the shortcuts (nothing breaks, conversion takes half as long again): this says so."""
-    for name in ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern"):
+    """The shortcuts stand in front of two private methods of Python-Markdown. Were one renamed, the build
+    would quietly go without the shortcuts (nothing breaks, conversion takes half as long again): this
+    says so."""
+    for name in PRIVATE_METHODS:
         assert callable(getattr(treeprocessors.InlineProcessor, name, None)), name
+
+
+TOO_DEEP = "".join(f"Word {n}\n: What word {n} means.\n" for n in range(2_000))
+AFTER_IT = '## Causes\n\nA cause.\n\n!!! urgent "Get help now"\n    Call for help.\n{: .note}'
+
+
+def test_a_text_after_one_too_deep_to_read_converts_as_on_a_fresh_converter():
+    """Python-Markdown gives up on the deep text half way; the preview's converter lives on to the next
+    save."""
+    converter = MarkdownConverter()
+    with pytest.raises(MarkdownTooDeep):
+        converter.convert(TOO_DEEP, "anaemia/causes.md")
+    assert converter.convert(AFTER_IT, "anaemia/causes.md") == MarkdownConverter().convert(
+        AFTER_IT, "anaemia/causes.md"
+    )
+
+
+def test_python_markdowns_own_failure_is_a_problem_in_the_pages_file(tmp_path, monkeypatch):
+    """Python-Markdown raises ValueError("Markdown failed to strip top-level tags") on some state it gets
+    into; the editor sees the file, the field and a hint, not a traceback."""
+    project = make_project(tmp_path / "project")
+    page = project / "content" / "anaemia" / "causes.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nBREAKS MARKDOWN\n", encoding="utf-8")
+    real_convert = markdown.Markdown.convert
+
+    def failing_convert(self: markdown.Markdown, source: str) -> str:
+        if "BREAKS MARKDOWN" in source:
+            raise ValueError("Markdown failed to strip top-level tags. Document='<div>'")
+        return real_convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", failing_convert)
+    with pytest.raises(ContentError) as raised:
+        check_site(Project(project))
+    [problem] = raised.value.errors
+    assert (problem.file, problem.field) == ("content/anaemia/causes.md", "text")
+    assert "could not be converted" in problem.message
+    assert "blank lines" in problem.hint
 
 
 # Raw <script> after indented lines: code (shown as text) in some places, raw HTML in others.
@@ -134,8 +183,8 @@ INDENTED_SCRIPTS = [
 
 
 def test_the_raw_html_check_finds_every_tag_markdown_leaves_raw_and_skips_indented_code():
-    """A <script> in an indented code block is shown as code and was refused as raw HTML; one anywhere Markdown
-    leaves it raw is still found."""
+    """A <script> in an indented code block is shown as code and was refused as raw HTML; one anywhere
+    Markdown leaves it raw is still found."""
     converter = markdown.Markdown(extensions=["tables", "attr_list", "admonition", "sane_lists", "def_list"])
     for text in INDENTED_SCRIPTS:
         converter.reset()

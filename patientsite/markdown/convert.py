@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from markdown import inlinepatterns, treeprocessors, util
+from markdown import inlinepatterns
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
 
+from patientsite.markdown.inline_shortcut import add_inline_shortcut, shortcut_wanted
 from patientsite.markdown.markup import CITATION, CITED_ID, leaves_site, resolve_link, slugify
 
 PAGE_SCHEME = "page:"
@@ -86,12 +87,24 @@ _BRACKET = re.compile(r"[\[\]]")
 _PAREN = re.compile(r"[()]")
 
 
-class MarkdownTooDeep(Exception):
+class MarkdownUnreadable(Exception):
+    """Markdown that Python-Markdown cannot convert: a problem in the page's file, and what to do."""
+
+    def __init__(self, page_key: str, message: str, hint: str):
+        super().__init__(page_key)
+        self.page_key, self.message, self.hint = page_key, message, hint
+
+
+class MarkdownTooDeep(MarkdownUnreadable):
     """Markdown nested so deeply (or a definition list so long without blank lines) that it cannot be read."""
 
     def __init__(self, page_key: str):
-        super().__init__(page_key)
-        self.page_key = page_key
+        super().__init__(
+            page_key,
+            "is nested too deeply to read (lists or quotes inside each other hundreds of times, "
+            "or hundreds of definitions with no blank line between them)",
+            "take out the extra levels, or put a blank line between the definitions",
+        )
 
 
 @dataclass(frozen=True)
@@ -104,9 +117,15 @@ class Fragment:
 class MarkdownConverter:
     """One reusable Python-Markdown instance: building one per page would cost more than converting."""
 
-    def __init__(self) -> None:
+    def __init__(self, inline_shortcut: bool | None = None) -> None:
+        """``inline_shortcut``: use inline_shortcut.py's faster inline stage (by default unless
+        PATIENTSITE_PLAIN_MARKDOWN=1); False converts with Python-Markdown's own, to the same HTML."""
         self.links = _PageLinks()
-        self.markdown = markdown.Markdown(
+        self.inline_shortcut = shortcut_wanted() if inline_shortcut is None else inline_shortcut
+        self.markdown = self._new_markdown()
+
+    def _new_markdown(self) -> markdown.Markdown:
+        md = markdown.Markdown(
             extensions=[
                 "tables",
                 "attr_list",
@@ -118,7 +137,9 @@ class MarkdownConverter:
             ],
             output_format="html",
         )
-        _add_inline_shortcut(self.markdown)
+        if self.inline_shortcut:
+            add_inline_shortcut(md)
+        return md
 
     def convert(self, text: str, page_key: str) -> Fragment:
         self.links.page_key = page_key
@@ -126,7 +147,18 @@ class MarkdownConverter:
         try:
             html = self.markdown.convert(text)
         except RecursionError:
+            # Python-Markdown stopped half way: its parser's state stays behind, which reset() does not clear,
+            # and would make the next text convert wrongly (or fail). The next text gets a fresh instance.
+            self.markdown = self._new_markdown()
             raise MarkdownTooDeep(page_key) from None
+        except ValueError as error:  # Python-Markdown's own "failed to strip top-level tags"
+            self.markdown = self._new_markdown()
+            raise MarkdownUnreadable(
+                page_key,
+                f"could not be converted from Markdown ({str(error).partition('. ')[0]})",
+                "undo the last change to this file, or put blank lines around its boxes ('!!!'), "
+                "attribute lines ('{: ...}') and raw HTML",
+            ) from None
         html = _shift_headings(html)
         html = nh3.clean(
             html,
@@ -308,80 +340,3 @@ class _CitationsAndLinks(Extension):
         for name, processor, pattern, priority in _BOUNDED_LINK_PROCESSORS:
             md.inlinePatterns.register(processor(pattern, md), name, priority)
         md.treeprocessors.register(_LinkMarker(md, self.links), "page-links", 1)
-
-
-def _add_inline_shortcut(md: markdown.Markdown) -> None:
-    """Python-Markdown's inline stage replaced by the same stage with shortcuts, if every pattern is known and
-    Python-Markdown still has the two private methods the shortcuts stand in front of."""
-    needs = _pattern_needs(md)
-    private = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
-    if needs is not None and all(
-        callable(getattr(treeprocessors.InlineProcessor, name, None)) for name in private
-    ):
-        md.treeprocessors.register(_InlineWithShortcuts(md, needs), "inline", 20)
-
-
-# What each inline pattern needs in a text before it can match there: its regular expression cannot match
-# without one of these characters (or, for a line break, this string). Python-Markdown tries every pattern on
-# every piece of text; most sentences hold few of these characters, or none.
-INLINE_PATTERN_NEEDS = {
-    "backtick": "`\\",
-    "escape": "\\",
-    "citation": "[",
-    "reference": "[",
-    "link": "[",
-    "image_link": "[",
-    "image_reference": "[",
-    "short_reference": "[",
-    "short_image_ref": "[",
-    "autolink": "<",
-    "automail": "<",
-    "html": "<",
-    "entity": "&",
-    "em_strong": "*_",
-}
-LINE_BREAK = "  \n"  # the "linebreak" pattern: two spaces at the end of a line
-
-
-def _pattern_needs(md: markdown.Markdown) -> list[re.Pattern] | None:
-    """For each inline pattern, in the order Python-Markdown tries them, a pattern that finds what it needs;
-    None if one is not in the table above (an extension added it), or if the registry no longer lists its
-    names where it did (a private list): then every text meets every pattern."""
-    names = [getattr(item, "name", None) for item in getattr(md.inlinePatterns, "_priority", [None])]
-    needs: list[re.Pattern | None] = [None] * len(md.inlinePatterns)
-    for name in names:
-        if name == "linebreak":
-            need = re.escape(LINE_BREAK)
-        elif name in INLINE_PATTERN_NEEDS:
-            need = f"[{re.escape(INLINE_PATTERN_NEEDS[name])}]"
-        else:
-            return None
-        needs[md.inlinePatterns.get_index_for_name(name)] = re.compile(need)
-    return needs  # type: ignore[return-value]
-
-
-class _InlineWithShortcuts(treeprocessors.InlineProcessor):
-    """Python-Markdown's inline stage, which tries a pattern on a text only if the text holds what the pattern
-    needs: a text that no pattern could change is left at once. The same HTML in two-thirds of the time
-    (tests/test_convert.py compares the two on 1,000 texts)."""
-
-    def __init__(self, md: markdown.Markdown, needs: list[re.Pattern]):
-        super().__init__(md)
-        self.needs = needs
-        self.any_need = re.compile("|".join(need.pattern for need in needs))
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        """Python-Markdown's loop: each pattern in turn, again from where it matched until it no longer does."""
-        if isinstance(data, util.AtomicString) or self.any_need.search(data) is None:
-            return data
-        start = 0
-        while patternIndex < len(self.inlinePatterns):
-            if self.needs[patternIndex].search(data) is None:  # it cannot match: as if it had not matched
-                patternIndex, start = patternIndex + 1, 0
-                continue
-            data, matched, start = self._InlineProcessor__applyPattern(
-                self.inlinePatterns[patternIndex], data, patternIndex, start
-            )
-            if not matched:
-                patternIndex += 1
-        return data
