@@ -12,6 +12,7 @@ from patientsite.problems import Problems
 
 
 def read_ranges(fields: Fields, name: str, problems: Problems, neutrophils: bool) -> tuple[Range, ...]:
+    """The ranges listed under `name`, read and checked as a sequence; a wrong one is left out."""
     mappings = fields.mappings(name, required=True)
     ranges = [_range(Fields(mapping, fields.file, problems, name), neutrophils) for mapping in mappings]
     _check_sequence(fields.file, name, list(zip(mappings, ranges, strict=True)), problems)
@@ -122,6 +123,7 @@ def _check_open_end(
 
 
 def check_typical(fields: Fields, ranges: tuple[Range, ...], problems: Problems) -> None:
+    """Exactly one count range is the typical adult range, which the result names."""
     typical = [r.id for r in ranges if r.typical]
     if ranges and len(typical) != 1:
         found = f"{len(typical)} are" + (f" ({', '.join(typical)})" if typical else "")
@@ -135,6 +137,7 @@ def check_typical(fields: Fields, ranges: tuple[Range, ...], problems: Problems)
 
 
 def read_verdict(item: Fields) -> Verdict | None:
+    """What a range or a lab-range result tells the reader: a title and a message."""
     title, message = item.text("title"), item.text("message")
     if title is None or message is None:
         return None

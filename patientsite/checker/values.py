@@ -26,6 +26,7 @@ def read_group(fields: Fields, name: str) -> Fields | None:
 
 
 def read_optional_flag(fields: Fields, name: str, where: str) -> bool | None:
+    """A true/false field that may be left out (false)."""
     return read_flag(fields, name, f"write '{name}: true' {where}, or leave it out", default=False)
 
 
@@ -46,6 +47,7 @@ def read_flag(fields: Fields, name: str, hint: str, default: bool | None = None)
 
 
 def read_whole_number(fields: Fields, name: str, minimum: int, required: bool = True) -> int | None:
+    """A whole count of at least `minimum`; None after a problem or when it is absent."""
     value = fields.number(name, required)
     if value is None:
         return None
@@ -62,4 +64,5 @@ def read_whole_number(fields: Fields, name: str, minimum: int, required: bool = 
 
 
 def field_label(fields: Fields, name: str) -> str:
+    """The field as a problem names it: 'count_ranges.from', not 'from'."""
     return f"{fields.where}.{name}" if fields.where else name

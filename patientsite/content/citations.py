@@ -12,6 +12,8 @@ from patientsite.problems import Problems
 
 
 def check_citations(content: Content, some_topic_unreadable: bool, problems: Problems) -> None:
+    """Each citation names a source of its topic (of any topic, on the site's own pages), and each
+    page of a topic that is not a draft cites one."""
     all_ids = {source.id for topic in content.topics for source in topic.sources}
     if not some_topic_unreadable:
         _check_page_citations(content.home, all_ids, "the source list of a topic.yaml", problems)

@@ -16,6 +16,7 @@ from patientsite.render.paths import A_Z_PAGE
 def check_navigation(
     content: Content, documents: dict[str, Document], failed: frozenset[str], problems: Problems
 ) -> None:
+    """Each navigation entry of site.yaml names a page of the site."""
     pages = _page_keys(content) | {A_Z_PAGE}  # the A to Z page is made by the build, and has no file
     for index, item in enumerate(content.site.navigation):
         if item.page not in pages and item.page.partition("/")[0] not in failed:
@@ -66,6 +67,7 @@ def _page_keys(content: Content) -> set[str]:
 def warn_unused_files(
     content: Content, documents: dict[str, Document], failed: frozenset[str], problems: Problems
 ) -> None:
+    """A warning for each file no page is made from (except in a folder with an unreadable file)."""
     used = _page_keys(content) | {SITE_FILE, STRINGS_FILE}
     for key, document in documents.items():
         if key not in used and key.rpartition("/")[0] not in failed:

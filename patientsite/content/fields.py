@@ -13,7 +13,7 @@ from datetime import date, datetime
 from patientsite.content.load import Document, MarkdownDocument, YamlDocument, YamlList, YamlMap
 from patientsite.problems import Problems
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # also what a file or folder name of a page must be
 MAX_TEXT_CHARS = 20_000
 SHOWN_CHARS = 60  # how much of a wrong value a message quotes
 # http(s)://host.name/… with none of the characters an address may not hold (RFC 3986):

@@ -26,6 +26,7 @@ TABLE_HINT = (
 
 
 def check_page_markdown(page: Page, problems: Problems) -> None:
+    """Every piece of Markdown on a page, checked with the lines of its file."""
     for text, first_line in page_texts(page):
         check_markdown(text, page.file, first_line, page.key, problems)
 

@@ -6,11 +6,10 @@ A page is a Markdown file with front matter (the home page, about.md, a topic's 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from patientsite.checker.read import read_checker
-from patientsite.content.fields import Fields, mapping_of, shown
+from patientsite.content.fields import ID_PATTERN, Fields, mapping_of, shown
 from patientsite.content.load import Document, MarkdownDocument
 from patientsite.content.markdown_checks import check_page_markdown
 from patientsite.content.model import Page, Question, Review, Term
@@ -24,6 +23,7 @@ HOME_FILE = "index.md"
 def read_home(
     documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
 ) -> Page | None:
+    """The home page, content/index.md, or None when it is missing or unreadable (reported)."""
     document = documents.get(HOME_FILE)
     if not isinstance(document, MarkdownDocument):
         if document is None and HOME_FILE not in unreadable:
@@ -45,7 +45,7 @@ def read_site_pages(documents: dict[str, Document], problems: Problems) -> Itera
         stem = key.removesuffix(".md")
         if "/" in key or key == HOME_FILE or not isinstance(document, MarkdownDocument):
             continue
-        if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", stem):
+        if not ID_PATTERN.match(stem):
             problems.add(
                 document.file,
                 1,
@@ -66,6 +66,7 @@ def read_site_pages(documents: dict[str, Document], problems: Problems) -> Itera
 
 
 def markdown_page(key: str, document: MarkdownDocument, kind: str, slug: str, problems: Problems) -> Page:
+    """A page from a Markdown file: its front matter's fields, then its text."""
     fields = Fields(document.meta, document.file, problems)
     page = Page(
         key=key,
@@ -82,6 +83,8 @@ def markdown_page(key: str, document: MarkdownDocument, kind: str, slug: str, pr
 
 
 def yaml_page(key: str, document: Document, kind: str, slug: str, problems: Problems) -> Page | None:
+    """A page from a YAML file: the common fields, and a FAQ's questions, a glossary's terms or the
+    checker's settings."""
     mapping = mapping_of(document, document.file, problems)
     if mapping is None:
         return None
@@ -130,6 +133,7 @@ def _source_id_list(fields: Fields) -> tuple[str, ...]:
 
 
 def read_review(fields: Fields) -> Review:
+    """Who last reviewed a page or topic clinically and when, and when it is due again."""
     review = Review(
         reviewed_by=fields.text("reviewed_by", required=False),
         reviewed_on=fields.date("reviewed_on", required=False),

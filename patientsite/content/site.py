@@ -19,6 +19,7 @@ from patientsite.problems import Problems
 def read_site(
     documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
 ) -> Site | None:
+    """The site's settings from site.yaml, or None when the file is missing or unreadable (reported)."""
     document = documents.get(SITE_FILE)
     if document is None and SITE_FILE in unreadable:
         return None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
-from patientsite.content.fields import Fields, mapping_of, shown
+from patientsite.content.fields import ID_PATTERN, Fields, mapping_of, shown
 from patientsite.content.load import Document, MarkdownDocument, YamlMap
 from patientsite.content.markdown_checks import check_markdown
 from patientsite.content.model import Page, Source, Topic, UrgentBox
@@ -26,6 +25,8 @@ URGENT_MAX_WORDS = 80
 def read_topics(
     documents: dict[str, Document], unreadable: frozenset[str], problems: Problems
 ) -> Iterator[Topic]:
+    """Each topic of the content, in the order of its folder names; a second topic with the same
+    slug is reported and left out."""
     slugs_seen: dict[str, str] = {}
     for key in sorted(documents):
         folder, _, name = key.rpartition("/")
@@ -55,7 +56,7 @@ def _topic(
     if mapping is None:
         return None
     fields = Fields(mapping, document.file, problems)
-    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", folder):
+    if not ID_PATTERN.match(folder):
         problems.add(
             document.file,
             1,
