@@ -21,7 +21,18 @@ from patientsite.content.strings import Words
 
 # checker_script_data and reader_texts stay importable from here for render/site.py and checks/links.py
 # (other stages' files); their home is script_data.py.
-__all__ = ["CheckerConfig", "checker_script_data", "reader_texts"]
+__all__ = [
+    "APPOINTMENT_LABELS",
+    "LABELS",
+    "LAB_RANGE_VERDICTS",
+    "MAX_QUESTIONS",
+    "MESSAGES",
+    "PLACEHOLDER",
+    "TYPED_NUMBERS",
+    "CheckerConfig",
+    "checker_script_data",
+    "reader_texts",
+]
 
 # Each message the script shows → the {placeholders} it fills in for that message.
 MESSAGES: dict[str, frozenset[str]] = {
