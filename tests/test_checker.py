@@ -15,7 +15,7 @@ import yaml
 from browser_support import ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from patientsite.checker.config import written
+from patientsite.checker.numbers import written
 
 CASES = yaml.safe_load((Path(__file__).parent / "checker_cases.yaml").read_text(encoding="utf-8"))["cases"]
 CONTENT = yaml.safe_load((ROOT / "content" / "leucopenia" / "checker.yaml").read_text(encoding="utf-8"))

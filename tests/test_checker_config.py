@@ -10,18 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from patientsite.checker.config import (
-    MAX_QUESTIONS,
-    MESSAGES,
-    CheckerConfig,
-    Range,
-    Verdict,
-    checker_script_data,
-    range_texts,
-    read_checker,
-    reader_texts,
-    written,
-)
+from patientsite.checker.config import MAX_QUESTIONS, MESSAGES, CheckerConfig
+from patientsite.checker.model import Range, Verdict
+from patientsite.checker.numbers import written
+from patientsite.checker.read import read_checker
+from patientsite.checker.scales import range_texts
+from patientsite.checker.script_data import checker_script_data, reader_texts
 from patientsite.content.fields import Fields
 from patientsite.content.load import YamlDocument, YamlMap, parse_yaml
 from patientsite.content.model import Strings
@@ -329,7 +323,7 @@ def test_the_script_data_is_plain_json(key: str):
     assert data[key]
 
 
-# --- the appointment summary ----------------------------------------------------------------------------------
+# --- the appointment summary --------------------------------------------------------------------------------
 
 
 def test_an_appointment_question_must_be_a_question():

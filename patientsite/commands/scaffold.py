@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from patientsite.content.fields import ID_PATTERN
-from patientsite.content.validate import TOPIC_FILE
+from patientsite.content.topics import TOPIC_FILE
 from patientsite.render.paths import TAKEN_NAMES
 
 MAX_TITLE_CHARS = 80

@@ -97,7 +97,8 @@ def _committed_texts(content_dir: Path, names: list[str]) -> dict[str, str]:
 
 
 def _git(folder: Path, arguments: list[str], given: bytes | None = None) -> bytes | None:
-    """What a git command prints, run in `folder`; None without git, outside a work tree, or before a commit."""
+    """What a git command prints, run in `folder`; None without git, outside a work tree, or before a
+    commit."""
     try:
         completed = subprocess.run(
             ["git", *arguments],

@@ -1,4 +1,7 @@
-"""Fields: read one YAML mapping field by field, turning every wrong value into a Problem with its line."""
+"""Fields: read one YAML mapping field by field, turning every wrong value into a Problem with its line.
+
+Also the mapping of a file as a whole: the fields of a YAML file or of a Markdown file's front matter.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,14 @@ import math
 import re
 from datetime import date, datetime
 
-from patientsite.content.load import YamlList, YamlMap
+from patientsite.content.load import Document, MarkdownDocument, YamlDocument, YamlList, YamlMap
 from patientsite.problems import Problems
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # also what a file or folder name of a page must be
 MAX_TEXT_CHARS = 20_000
 SHOWN_CHARS = 60  # how much of a wrong value a message quotes
-# http(s)://host.name/… with none of the characters an address may not hold (RFC 3986): spaces, < > " { } | \ ^ `
+# http(s)://host.name/… with none of the characters an address may not hold (RFC 3986):
+# spaces, < > " { } | \ ^ `
 WEB_ADDRESS = re.compile(r"^https?://[^\s/<>\"{}|\\^`]+\.[^\s<>\"{}|\\^`]+$")
 
 
@@ -194,6 +198,36 @@ def shown(value: object) -> str:
     lines = str(value).strip().splitlines() or [""]
     text = lines[0] if len(lines[0]) <= SHOWN_CHARS else lines[0][: SHOWN_CHARS - 1] + "…"
     return f"'{text}…'" if len(lines) > 1 and not text.endswith("…") else f"'{text}'"
+
+
+def mapping_of(document: Document | None, display_name: str, problems: Problems) -> YamlMap | None:
+    """The fields of a file, or None after reporting that it is missing or is not 'field: value' lines."""
+    if document is None:
+        problems.add(display_name, 1, "file", "is missing", "create it: see the editing guide")
+        return None
+    data = document.data if isinstance(document, YamlDocument) else document.meta
+    if not isinstance(data, YamlMap):
+        problems.add(
+            document.file,
+            1,
+            "file",
+            "must be a list of 'field: value' lines",
+            "write each field as 'name: value' on its own line",
+        )
+        return None
+    return data
+
+
+def fields_of(document: Document | None) -> YamlMap | None:
+    """The fields of a file, read leniently: None when it has none (validate reports why)."""
+    mapping = document.meta if isinstance(document, MarkdownDocument) else getattr(document, "data", None)
+    return mapping if isinstance(mapping, YamlMap) else None
+
+
+def line_of(document: Document | None, name: str) -> int:
+    """The line of a field of a file, or of the file's first field when it has no such field."""
+    mapping = fields_of(document)
+    return mapping.line_of(name) if mapping is not None else 1
 
 
 def _is_finite(number: float) -> bool:

@@ -3,7 +3,7 @@
 A translation mirrors the original: content/es/leucopenia/causes.md translates content/leucopenia/causes.md
 and says in `translation_of` which version of it (the original's `updated` date) it was made from. Validate
 reads a translation as a site of its own, made of the original's files with the translation's laid over
-them (this module says which files those are); then `as_translation` checks what only a translation has:
+them (language_files.py says which files those are); then `as_translation` checks what only a translation has:
   - a file of the original that the translation lacks is published in the original's words, marked
     untranslated, with a warning naming the file to write; or it is an error, when site.yaml says
     missing_translation: fail (a draft topic needs no translation yet);
@@ -16,63 +16,20 @@ and moves its keys under its folder ('es/leucopenia/causes.md'), so that every l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-from patientsite.content.fields import shown
-from patientsite.content.load import Document, LoadedContent, MarkdownDocument, YamlDocument, YamlMap
+from patientsite.content.fields import fields_of, line_of, shown
+from patientsite.content.language_files import SITE_FILE
+from patientsite.content.load import Document, LoadedContent, YamlDocument, YamlMap
 from patientsite.content.model import Content, NavItem, Page, Site, Strings, Topic
 from patientsite.content.strings import STRINGS_FILE, translate_strings
 from patientsite.problems import Problems
 
-SITE_FILE = "site.yaml"  # the site's settings and words, in each language's folder
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SITE_WIDE_FIELDS = ("base_url", "readability", "review_interval_years", "translations", "missing_translation")
 FAIL = "fail"
 Item = Page | Topic
-
-
-def translation_codes(loaded: LoadedContent) -> tuple[str, ...]:
-    """The languages site.yaml names under `translations`, read leniently (validate reports what is wrong
-    with the field): their folders are not part of the original."""
-    document = loaded.documents.get(SITE_FILE)
-    mapping = document.data if isinstance(document, YamlDocument) else None
-    codes = mapping.get("translations") if isinstance(mapping, YamlMap) else None
-    if not isinstance(codes, list):
-        return ()
-    return tuple(code for code in codes if isinstance(code, str) and LANGUAGE_CODE.match(code))
-
-
-def original_files(loaded: LoadedContent, codes: tuple[str, ...]) -> LoadedContent:
-    """The original language's files: all but those in the translations' folders."""
-
-    def is_original(key: str) -> bool:
-        return "/" not in key or key.partition("/")[0] not in codes
-
-    return LoadedContent(
-        {key: d for key, d in loaded.documents.items() if is_original(key)},
-        frozenset(key for key in loaded.unreadable if is_original(key)),
-    )
-
-
-def own_files(loaded: LoadedContent, code: str) -> LoadedContent:
-    """A translation's own files, keyed as the originals they translate ('leucopenia/causes.md')."""
-    prefix = f"{code}/"
-    return LoadedContent(
-        {key.removeprefix(prefix): d for key, d in loaded.documents.items() if key.startswith(prefix)},
-        frozenset(key.removeprefix(prefix) for key in loaded.unreadable if key.startswith(prefix)),
-    )
-
-
-def translation_files(loaded: LoadedContent, codes: tuple[str, ...], code: str) -> LoadedContent:
-    """The files a translation is read from: its own, and the original's for those it lacks. A file of its own
-    that could not be read stays unread (load has reported it), rather than showing the original's."""
-    original, own = original_files(loaded, codes), own_files(loaded, code)
-    documents = {key: d for key, d in original.documents.items() if key not in own.unreadable}
-    documents.update(own.documents)
-    return LoadedContent(documents, own.unreadable | (original.unreadable - own.documents.keys()))
 
 
 def check_originals(original: Content, documents: dict[str, Document], problems: Problems) -> None:
@@ -121,13 +78,7 @@ def items_of(content: Content) -> Iterator[Item]:
         yield from topic.sections + topic.tools
 
 
-def line_of(document: Document | None, name: str) -> int:
-    """The line of a field of a file, or of the file's first field when it has no such field."""
-    mapping = _fields_of(document)
-    return mapping.line_of(name) if mapping is not None else 1
-
-
-# --- checks ---------------------------------------------------------------------------------------------------
+# --- checks -------------------------------------------------------------------------------------------------
 
 
 def _check_site_file(document: Document | None, code: str, problems: Problems) -> None:
@@ -187,7 +138,8 @@ def _check_same_pages(
                     topic.file,
                     line_of(documents.get(topic.key), name),
                     name,
-                    f"lists {', '.join(mine) or 'nothing'}, but {source.file} lists {', '.join(theirs) or 'nothing'}",
+                    f"lists {', '.join(mine) or 'nothing'}, "
+                    f"but {source.file} lists {', '.join(theirs) or 'nothing'}",
                     "list the same files in the same order as the original: a translation has the same pages",
                 )
 
@@ -224,7 +176,8 @@ def _report_missing(
 
 
 def _files_to_translate(original: Content) -> Iterator[tuple[str, str]]:
-    """(key, file) of every file of the original a translation has its own of; a draft topic needs none yet."""
+    """(key, file) of every file of the original a translation has its own of; a draft topic needs none
+    yet."""
     yield SITE_FILE, original.site.file
     if original.site.strings is not None:
         yield STRINGS_FILE, original.site.strings.file
@@ -294,9 +247,9 @@ def _check_urgent_boxes(
     originals = {item.key: item for item in items_of(original)}
     for item in items_of(translated):
         source = originals.get(item.key)
-        if item.key not in own.documents or source is None or _fields_of(documents.get(item.key)) is None:
+        if item.key not in own.documents or source is None or fields_of(documents.get(item.key)) is None:
             continue
-        fields = _fields_of(documents[item.key])
+        fields = fields_of(documents[item.key])
         if isinstance(item, Topic) and source.urgent and "urgent" not in fields:
             problems.add(
                 item.file,
@@ -316,12 +269,7 @@ def _check_urgent_boxes(
             )
 
 
-def _fields_of(document: Document | None) -> YamlMap | None:
-    mapping = document.meta if isinstance(document, MarkdownDocument) else getattr(document, "data", None)
-    return mapping if isinstance(mapping, YamlMap) else None
-
-
-# --- the translation in the model ----------------------------------------------------------------------------
+# --- the translation in the model ---------------------------------------------------------------------------
 
 
 def _moved(

@@ -1,0 +1,83 @@
+"""Markdown checks: what the Markdown of a page may not hold (raw HTML, pictures, broken tables, unsafe
+links, links out of the site)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from patientsite.content.fields import shown
+from patientsite.content.model import Page
+from patientsite.markdown.markup import (
+    find_broken_tables,
+    find_links,
+    find_pictures,
+    find_raw_html,
+    leaves_site,
+    resolve_link,
+)
+from patientsite.problems import Problems
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+TABLE_HINT = (
+    "a table needs a blank line above it, its first row, straight under that a separator row with one "
+    "--- for each column (| --- | --- | for two), then its rows; or write the text without |"
+)
+
+
+def check_page_markdown(page: Page, problems: Problems) -> None:
+    """Every piece of Markdown on a page, checked with the lines of its file."""
+    for text, first_line in page_texts(page):
+        check_markdown(text, page.file, first_line, page.key, problems)
+
+
+def check_markdown(text: str, file: str, first_line: int, key: str, problems: Problems) -> None:
+    """What Markdown may not hold: raw HTML, pictures, links with an unsafe scheme or out of the site."""
+    for line, tag in find_raw_html(text):
+        problems.add(
+            file,
+            first_line + line - 1,
+            "text",
+            f"contains raw HTML ({tag})",
+            "use Markdown instead of HTML tags: **bold**, [link](page.md), lists, tables",
+        )
+    for line, message in find_broken_tables(text):
+        problems.add(file, first_line + line - 1, "table", message, TABLE_HINT)
+    for line in find_pictures(text):
+        problems.add(
+            file,
+            first_line + line - 1,
+            "picture",
+            "contains a picture (![…](…)), which the site cannot show",
+            "describe in words what the picture shows; pictures are not part of the guide yet",
+        )
+    for line, target in find_links(text):
+        lowered = target.strip().lower()
+        if ":" in lowered.split("/")[0] and not lowered.startswith(SAFE_SCHEMES):
+            problems.add(
+                file,
+                first_line + line - 1,
+                "link",
+                f"{shown(target)} is not a safe link",
+                "link to a page with https://, or to another page of the guide by its file name",
+            )
+        elif ":" not in lowered.split("/")[0] and leaves_site(resolve_link(key, target)):
+            problems.add(
+                file,
+                first_line + line - 1,
+                "link",
+                f"{shown(target)} points outside the site",
+                "link to a page of the guide by its file name, e.g. causes.md, or to a web page with https://",
+            )
+
+
+def page_texts(page: Page) -> Iterator[tuple[str, int]]:
+    """Each piece of Markdown on a page with the file line it starts on."""
+    yield page.summary, page.summary_line
+    for point in page.key_points:
+        yield point, page.summary_line
+    yield page.body, page.body_line
+    for question in page.questions:
+        yield question.answer, question.answer_line
+    for term in page.terms:
+        yield term.meaning, term.meaning_line
