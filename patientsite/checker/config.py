@@ -16,11 +16,8 @@ from dataclasses import dataclass
 
 from patientsite.checker.model import AppointmentSheet, Range, ReferenceRow, ScaleBand, Unit, Verdict
 from patientsite.checker.scales import SCALE_WIDTH, reference_rows, scale_bands
-from patientsite.checker.script_data import checker_script_data, reader_texts
 from patientsite.content.strings import Words
 
-# checker_script_data and reader_texts stay importable from here for render/site.py and checks/links.py
-# (other stages' files); their home is script_data.py.
 __all__ = [
     "APPOINTMENT_LABELS",
     "LABELS",
@@ -30,8 +27,6 @@ __all__ = [
     "PLACEHOLDER",
     "TYPED_NUMBERS",
     "CheckerConfig",
-    "checker_script_data",
-    "reader_texts",
 ]
 
 # Each message the script shows → the {placeholders} it fills in for that message.

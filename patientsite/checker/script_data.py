@@ -5,15 +5,12 @@ sentence the checker can show, for the readability gate.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from patientsite.checker.config import CheckerConfig
 from patientsite.checker.model import Range, Unit, Verdict
 from patientsite.checker.numbers import number_formats, number_writing
 from patientsite.checker.scales import range_texts
 from patientsite.content.strings import Words
-
-if TYPE_CHECKING:  # config.py imports this module, to keep its old names for render/ and checks/
-    from patientsite.checker.config import CheckerConfig
 
 
 def checker_script_data(config: CheckerConfig, words: Words) -> dict:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from patientsite.checker import config as checker
+from patientsite.checker.script_data import reader_texts
 from patientsite.content.model import Content, Page, Site
 from patientsite.engine.workers import map_in_order
 from patientsite.markdown.texts import PageText
@@ -118,7 +118,7 @@ def main_text(page: Page, text: PageText) -> str:
     for heading, entry in zip(headings, text.entries, strict=False):
         parts.extend([html.escape(heading if heading.endswith(("?", ".")) else heading + "."), entry.html])
     if page.kind == "checker" and page.tool is not None:
-        parts.extend(f"<p>{html.escape(sentence)}</p>" for sentence in checker.reader_texts(page.tool))
+        parts.extend(f"<p>{html.escape(sentence)}</p>" for sentence in reader_texts(page.tool))
     return "\n".join(_words_of(part) for part in parts)
 
 

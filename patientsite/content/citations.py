@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from patientsite.content.fields import shown
-from patientsite.content.markdown_checks import page_texts
 from patientsite.content.model import Content, Page, Topic
 from patientsite.markdown.markup import find_citations
 from patientsite.problems import Problems
@@ -54,7 +53,9 @@ def _check_urgent_citations(topic: Topic, known: set[str], problems: Problems) -
 def _check_page_citations(
     page: Page, known: set[str], where: str, problems: Problems, must_cite: bool = True
 ) -> None:
-    cited = [(line, source_id) for text, first in page_texts(page) for line, source_id in _cited(text, first)]
+    cited = [
+        (line, source_id) for text, first in page.markdown_texts() for line, source_id in _cited(text, first)
+    ]
     for line, source_id in cited:
         if source_id not in known:
             problems.add(

@@ -3,8 +3,6 @@ links, links out of the site)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from patientsite.content.fields import shown
 from patientsite.content.model import Page
 from patientsite.markdown.markup import (
@@ -27,7 +25,7 @@ TABLE_HINT = (
 
 def check_page_markdown(page: Page, problems: Problems) -> None:
     """Every piece of Markdown on a page, checked with the lines of its file."""
-    for text, first_line in page_texts(page):
+    for text, first_line in page.markdown_texts():
         check_markdown(text, page.file, first_line, page.key, problems)
 
 
@@ -69,15 +67,3 @@ def check_markdown(text: str, file: str, first_line: int, key: str, problems: Pr
                 f"{shown(target)} points outside the site",
                 "link to a page of the guide by its file name, e.g. causes.md, or to a web page with https://",
             )
-
-
-def page_texts(page: Page) -> Iterator[tuple[str, int]]:
-    """Each piece of Markdown on a page with the file line it starts on."""
-    yield page.summary, page.summary_line
-    for point in page.key_points:
-        yield point, page.summary_line
-    yield page.body, page.body_line
-    for question in page.questions:
-        yield question.answer, question.answer_line
-    for term in page.terms:
-        yield term.meaning, term.meaning_line

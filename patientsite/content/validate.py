@@ -22,18 +22,16 @@ from patientsite.content.language_files import (
     translation_files,
 )
 from patientsite.content.load import LoadedContent
-from patientsite.content.markdown_checks import page_texts
 from patientsite.content.model import Content
-from patientsite.content.pages import HOME_FILE, read_home, read_site_pages
+from patientsite.content.pages import read_home, read_site_pages
 from patientsite.content.site import read_site
-from patientsite.content.topics import TOPIC_FILE, read_topics
+from patientsite.content.topics import read_topics
 from patientsite.content.translations import as_translation, check_originals
 from patientsite.problems import Problems
 
 # HOME_FILE, SITE_FILE, TOPIC_FILE and page_texts stay importable from here for checks/links.py and
 # engine/incremental.py (other stages' files); their homes are pages.py, language_files.py, topics.py and
 # markdown_checks.py.
-__all__ = ["HOME_FILE", "SITE_FILE", "TOPIC_FILE", "page_texts", "validate_content"]
 
 
 def validate_content(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:

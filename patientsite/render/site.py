@@ -18,11 +18,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from patientsite.checker import config as checker
+from patientsite.checker.script_data import checker_script_data
 from patientsite.content.model import Content, Page, Topic
 from patientsite.engine.workers import map_in_order
-from patientsite.markdown.anchors import TEMPLATE_IDS as TEMPLATE_IDS
-from patientsite.markdown.anchors import page_anchors as page_anchors
 from patientsite.markdown.glossary import Glossary, glossaries
 from patientsite.markdown.texts import PageText, disclaimer_key
 from patientsite.render.explaining import explained_view
@@ -53,7 +51,7 @@ SCRIPT_BUNDLES = {
     "a-z.js": ("search.js", "search-engine.js"),
     "printable.js": ("print.js", "search.js"),
 }  # a page with a print button
-__all__ = ["OutputFile", "SCRIPT_BUNDLES", "SiteRenderer", "TEMPLATE_IDS", "page_anchors"]
+__all__ = ["OutputFile", "SCRIPT_BUNDLES", "SiteRenderer"]  # OutputFile's home is views.py
 
 
 @dataclass(frozen=True)
@@ -276,7 +274,7 @@ class SiteRenderer:
             if edition is self.content
             else self.languages.original_version(path, link),
             "json_ld": json_ld(view, self.base_url, edition.topics),
-            "checker_json": safe_json(checker.checker_script_data(view.page.tool, words))
+            "checker_json": safe_json(checker_script_data(view.page.tool, words))
             if view.page is not None and view.page.kind == "checker"
             else None,
             "disclaimer_html": Markup(self.texts[disclaimer_key(site)].summary.html),
