@@ -36,7 +36,10 @@ class Tool:
 
     def prepare(self) -> None:
         for path in self.clear:
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def our_env() -> dict[str, str]:
