@@ -3,10 +3,11 @@
 CPU is user + sys from os.wait4's resource usage: the process's own and that of every child it waited for
 (a worker pool's processes are waited for by the build, so they count). Peak memory is each process's own
 VmHWM ("high water mark" of its resident set, /proc/<pid>/status), read every POLL seconds from the
-process and every descendant while it runs; the largest one is kept. VmHWM is read rather than wait4's
-ru_maxrss alone because ru_maxrss of a child that has been reaped is folded into its parent's figure
-without saying which process it was, and a reader of a process still running sees it grow; ru_maxrss is
-kept beside it as a check (it also catches a process too short-lived for the poll).
+process and every descendant while it runs; the largest one is kept. VmHWM rather than wait4's ru_maxrss
+because ru_maxrss is carried over fork and exec: a child starts with the high water mark of the process
+that forked it (`sleep 0.2` run from a Python holding 200 MB: ru_maxrss 214 MB, VmHWM 2 MB), and of
+reaped grandchildren it gives only the largest, without saying which. ru_maxrss is kept beside it as a
+check (it also catches a process too short-lived for the poll).
 """
 
 from __future__ import annotations
