@@ -103,17 +103,36 @@ def wait_until_served(url: str, server: subprocess.Popen) -> None:
 
 
 def wait_until_idle(pid: int) -> None:
-    """Until the server's processes use next to no CPU: the previous save's work (a full rebuild after a
-    quick update, say) is done, so a save is timed from a preview at rest, as an editor's next save is."""
+    """Until the server's processes are at rest: over a window of QUIET[0] seconds, next to no CPU used
+    and no thread runnable. The previous save's work (a full rebuild after a quick update, say) is then
+    done, so a save is timed from a preview at rest, as an editor's next save is. A thread waiting for a
+    CPU on a loaded machine is runnable ("R"), so a starved rebuild is not taken for rest."""
     window, most = QUIET
     deadline = time.monotonic() + IDLE_SECONDS
-    before = cpu_seconds(pid)
     while time.monotonic() < deadline:
-        time.sleep(window)
-        after = cpu_seconds(pid)
-        if after - before <= most:
+        before, busy = cpu_seconds(pid), 0
+        for _ in range(10):
+            time.sleep(window / 10)
+            busy += runnable(pid)
+        if busy <= 1 and cpu_seconds(pid) - before <= most:
             return
-        before = after
+
+
+def runnable(pid: int) -> bool:
+    """Whether any thread of `pid` or its descendants is running or waiting for a CPU."""
+    for member in process_tree(pid):
+        try:
+            tasks = os.listdir(f"/proc/{member}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{member}/task/{task}/stat", encoding="ascii", errors="replace") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[0] == "R":
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def cpu_seconds(pid: int) -> float:

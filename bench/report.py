@@ -20,6 +20,7 @@ class Figures:
     rounds: list[dict[str, Timing | None]] = field(default_factory=list)  # each round's timings by name
     missing: dict[str, str] = field(default_factory=dict)
     preview: list[float] = field(default_factory=list)
+    preview_error: str = ""
     big_cold: Timing | None = None
     cache_bytes: int = 0
     site_bytes: int = 0
@@ -73,7 +74,13 @@ def targets(figures: Figures) -> list[str]:
     unchanged = figures.ratios("unchanged", wall)
     preview = median(figures.preview)
     saves = ", ".join(f"{value * 1000:.0f}" for value in figures.preview)
-    preview_cell = f"**{preview * 1000:.0f} ms** (saves: {saves})" if preview is not None else "not measured"
+    preview_cell = (
+        f"**{preview * 1000:.0f} ms** (saves: {saves})"
+        if preview is not None
+        else f"not measured: {figures.preview_error}"
+        if figures.preview_error
+        else "not measured"
+    )
     big = figures.big_cold
     site_mb, cache_mb = figures.site_bytes / MB, figures.cache_bytes / MB
     cache_times = figures.cache_bytes / figures.site_bytes if figures.site_bytes else None

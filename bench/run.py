@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         figures.rounds.append(one_round(lineup, number, project))
 
     edited = page_in_the_middle(project)
-    figures.preview = save_to_visible(project, edited, sys.executable, args.saves, log=say)
+    try:
+        figures.preview = save_to_visible(project, edited, sys.executable, args.saves, log=say)
+    except Exception as error:  # a figure missing, not the whole run lost: the table says why
+        figures.preview_error = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+        say(f"preview: {figures.preview_error}")
 
     big_corpus, big_project = prepare(work, args.big_pages)
     figures.big_cold = cold_build(our_build(big_project, sys.executable))
