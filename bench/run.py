@@ -13,10 +13,11 @@
    medians of those ratios are quoted. Wall, CPU (user + sys of the process and its children, os.wait4)
    and peak memory (the largest VmHWM of any of its processes): bench/measure.py.
 3. The preview: `build.py serve` as a subprocess; the time from a save to the change visible in Chromium
-   (bench/preview_save.py), median of --saves saves.
+   (bench/preview_save.py), median of --saves saves, each from a preview at rest.
 4. At --big-pages pages: a cold build's peak memory, and the size of .build-cache/ against the built site.
 
-The table of issue 14's targets is printed at the end with the command that made it (and written to --out).
+The table of issue 14's targets is printed at the end with the command that made it (and written to --out);
+each round's timings are also kept in WORK/rounds.json as the run goes.
 Run it with the project's Python (it drives Chromium with the project's Playwright); the other generators
 run in --tools-python. A tool that is not installed is reported so, never given a figure.
 """
@@ -24,6 +25,8 @@ run in --tools-python. A tool that is not installed is reported so, never given 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import shlex
 import shutil
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"the floor cannot run: {figures.missing[FLOOR_NAME]} (see --tools-python)")
     for number in range(args.rounds):
         figures.rounds.append(one_round(lineup, number, project))
+        keep(figures.rounds, work / "rounds.json")
 
     edited = page_in_the_middle(project)
     try:
@@ -119,6 +123,15 @@ def one_round(lineup: list[Tool], number: int, project: Path) -> dict[str, Timin
             timings["one edit"] = after_one_edit(tool, project)
             say(f"round {number + 1}: {'us, one page edited':8} {describe(timings['one edit'])}")
     return timings
+
+
+def keep(rounds: list[dict[str, Timing | None]], path: Path) -> None:
+    """Every round's timings so far, as JSON: a run stopped later still leaves its rounds behind."""
+    plain = [
+        {name: timing and dataclasses.asdict(timing) for name, timing in timings.items()}
+        for timings in rounds
+    ]
+    path.write_text(json.dumps(plain, indent=1) + "\n", encoding="utf-8")
 
 
 def cold_build(tool: Tool) -> Timing:
