@@ -1,0 +1,100 @@
+"""The benchmark's corpus converter: the shared corpus, in our format, builds with every page and its text."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+from projects import REPO, run_build
+
+from bench.corpus import make_project, read_corpus
+
+MAKE_CORPUS = REPO.parent.parent / "shared" / "bench" / "make_corpus.py"
+if not MAKE_CORPUS.is_file():  # a worktree at /work/wt/NAME or the main checkout at /work/main
+    MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+PAGES = 5
+
+
+class BlockText(HTMLParser):
+    """The text of each paragraph, list item, heading and table cell, whitespace made single spaces."""
+
+    BLOCKS = {"p", "li", "h2", "h3", "td", "th"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[str] = []
+        self.open: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.BLOCKS:
+            self.open.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS and self.open:
+            self.blocks.append(" ".join("".join(self.open.pop()).split()))
+
+    def handle_data(self, data: str) -> None:
+        for block in self.open:
+            block.append(data)
+
+
+def block_texts(html: str) -> list[str]:
+    parser = BlockText()
+    parser.feed(html)
+    return [block for block in parser.blocks if block]
+
+
+def page_text(html: str) -> str:
+    main = html[html.index("<main") : html.index("</main>")]
+    return " ".join(re.sub(r"<[^>]+>", "", main).split())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    if not MAKE_CORPUS.is_file():
+        pytest.skip(f"the shared corpus generator is not at {MAKE_CORPUS}")
+    folder = tmp_path_factory.mktemp("corpus")
+    subprocess.run(
+        [sys.executable, str(MAKE_CORPUS), str(PAGES), str(folder)], check=True, capture_output=True
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(corpus: Path, tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("project") / "bench-site"
+    make_project(corpus, project, REPO)
+    run = run_build(project)
+    assert run.returncode == 0, run.stderr
+    return project
+
+
+def test_every_corpus_page_is_a_page_of_the_built_site(corpus: Path, built: Path) -> None:
+    pages = read_corpus(corpus)
+    assert len(pages) == PAGES
+    for page in pages:
+        built_page = built / "site" / "topic-0001" / f"{page.slug}.html"
+        assert built_page.is_file(), f"{page.slug} was not built"
+        assert page.title in built_page.read_text(encoding="utf-8")
+
+
+def test_converted_bodies_differ_from_the_corpus_only_in_link_targets(corpus: Path, built: Path) -> None:
+    for page in read_corpus(corpus):
+        converted = (built / "content" / "topic-0001" / f"{page.slug}.md").read_text(encoding="utf-8")
+        body = converted.split("\n---\n", 1)[1]
+        assert re.sub(r"\]\(([a-z0-9-]+)\.md\)", r"](\1.html)", body) == page.body
+
+
+def test_every_block_of_each_corpus_body_is_in_its_built_page(corpus: Path, built: Path) -> None:
+    for page in read_corpus(corpus):
+        expected = block_texts(markdown.markdown(page.body, extensions=["tables"]))
+        assert len(expected) > 40, "the corpus pages have headings, paragraphs, lists and a table"
+        html = (built / "site" / "topic-0001" / f"{page.slug}.html").read_text(encoding="utf-8")
+        shown = page_text(html)
+        missing = [block for block in expected if block not in shown]
+        assert not missing, f"{page.slug}: not in the built page: {missing[:3]}"
