@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support import REPO, python_env
+
 FIXTURES = REPO / "tests" / "fixtures"
 MINIMAL_CONTENT = FIXTURES / "minimal" / "content"
 BAD_CASES = sorted(path for path in (FIXTURES / "bad").iterdir() if path.is_dir())
@@ -38,10 +38,6 @@ def overlay(project: Path, case: Path) -> None:
 
 
 def run_build(project: Path, *args: str) -> Run:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
     completed = subprocess.run(
         [sys.executable, str(project / "build.py"), *args],
         check=False,
@@ -49,7 +45,7 @@ def run_build(project: Path, *args: str) -> Run:
         capture_output=True,
         text=True,
         timeout=120,
-        env=env,
+        env=python_env(),
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

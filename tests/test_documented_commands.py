@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from projects import REPO
+from support import python_env
 
 DOCUMENTS = [REPO / "README.md", REPO / "docs" / "editing.md"]
 COMMAND = re.compile(r"^(?:python3?|make|\.venv/bin/python) \S+.*$")  # how a command starts in our docs
@@ -88,11 +89,7 @@ def _runs_until_stopped(argv: list[str]) -> bool:
 
 
 def _environment(root: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PATH": f"{root / '.no-installs'}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(root),
-    }
+    return python_env(root, PATH=f"{root / '.no-installs'}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,14 +1,11 @@
-import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from support import python_env
 
 from patientsite.checks.readability import fernandez_huerta, reading_grade
-
-REPO = Path(__file__).resolve().parent.parent
 
 EASY = "The cat sat on the mat. It was a sunny day. We had fun in the park. Then we went home."
 HARD = (
@@ -104,12 +101,7 @@ def test_measures_offline_with_no_nltk_data(tmp_path):
         print(fernandez_huerta("El gato come pan. El perro duerme en la casa."))
         """
     ).format(nltk_data=str(empty_nltk_data))
-    environment = {
-        **os.environ,
-        "HOME": str(empty_home),
-        "NLTK_DATA": str(empty_nltk_data),
-        "PYTHONPATH": str(REPO),
-    }
+    environment = python_env(HOME=str(empty_home), NLTK_DATA=str(empty_nltk_data))
     result = subprocess.run(
         [sys.executable, "-c", child],
         check=False,
