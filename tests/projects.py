@@ -69,7 +69,8 @@ def overlay(project: Path, case: Path) -> None:
     shutil.copytree(case / "content", project / "content", dirs_exist_ok=True)
 
 
-def run_build(project: Path, *args: str) -> Run:
+def run_build(project: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """build.py with these arguments, run in the project as an editor runs it (`env`: python_env()'s)."""
     completed = subprocess.run(
         [sys.executable, str(project / "build.py"), *args],
         check=False,
@@ -77,7 +78,7 @@ def run_build(project: Path, *args: str) -> Run:
         capture_output=True,
         text=True,
         timeout=120,
-        env=python_env(),
+        env=env or python_env(),
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

@@ -4,7 +4,7 @@ import, and open Chromium tabs that are closed again however the test ends."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,17 @@ def edit(file: Path, old: str, new: str, count: int = -1) -> None:
 def read(site: Path, page: str) -> str:
     """A built page's HTML, `page` relative to the site folder."""
     return (site / page).read_text(encoding="utf-8")
+
+
+def lines_until(stream: Iterable[str], start: str) -> list[str]:
+    """The lines a running command prints, read up to the first that starts with `start` (its last), or to
+    the end of its output if none does."""
+    lines = []
+    for line in stream:
+        lines.append(line)
+        if line.startswith(start):
+            break
+    return lines
 
 
 def python_env(root: Path = REPO, **variables: str) -> dict[str, str]:

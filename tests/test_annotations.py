@@ -1,11 +1,9 @@
 """Annotations: run by GitHub Actions, check and the build print each problem as a workflow command, in the
 format GitHub documents, and a failed one lists its problems in the run's summary."""
 
-import subprocess
-import sys
 from pathlib import Path
 
-from projects import FIXTURES, make_project, overlay
+from projects import FIXTURES, make_project, overlay, run_build
 from support import python_env
 
 from patientsite.commands.annotations import annotation, folder_in_repository, in_github_actions
@@ -22,15 +20,7 @@ def run_in_actions(project: Path, *args: str, summary: Path | None = None, **env
     env.update(environ)
     if summary is not None:
         env["GITHUB_STEP_SUMMARY"] = str(summary)
-    return subprocess.run(
-        [sys.executable, str(project / "build.py"), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_build(project, *args, env=env)
 
 
 def annotations_in(output: str) -> list[str]:

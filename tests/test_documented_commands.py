@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from projects import REPO
-from support import python_env
+from support import lines_until, python_env
 
 DOCUMENTS = [REPO / "README.md", REPO / "docs" / "editing.md"]
 COMMAND = re.compile(r"^(?:python3?|make|\.venv/bin/python) \S+.*$")  # how a command starts in our docs
@@ -121,11 +121,7 @@ def _serve_and_stop(argv: list[str], root: Path) -> None:
         start_new_session=True,
     )
     try:
-        lines = []
-        for line in server.stdout:
-            lines.append(line)
-            if line.startswith("Previewing on"):
-                break
+        lines = lines_until(server.stdout, "Previewing on")
         assert lines and lines[-1].startswith("Previewing on"), "".join(lines) + server.stderr.read()
         url = lines[-1].split()[2]
         with urllib.request.urlopen(url + "leucopenia/") as response:

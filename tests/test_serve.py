@@ -438,11 +438,7 @@ def test_serve_command_listens_where_asked_opens_no_browser_and_stops_on_ctrl_c(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        lines = []
-        for line in server.stdout:
-            lines.append(line)
-            if line.startswith("Previewing on"):
-                break
+        lines = support.lines_until(server.stdout, "Previewing on")
         assert lines[-1].startswith(f"Previewing on http://127.0.0.1:{port}/"), "".join(lines)
         status, body = fetch(f"http://127.0.0.1:{port}/anaemia/causes.html")
         assert status == 200 and RELOAD_SCRIPT.search(body)
