@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support import REPO, python_env
+
 FIXTURES = REPO / "tests" / "fixtures"
 MINIMAL_CONTENT = FIXTURES / "minimal" / "content"
 BAD_CASES = sorted(path for path in (FIXTURES / "bad").iterdir() if path.is_dir())
@@ -32,16 +32,45 @@ def make_project(root: Path, content: Path = MINIMAL_CONTENT) -> Path:
     return root
 
 
+SECTION_PAGE = """---
+title: Part {number}
+summary: Part {number} of the guide, in plain words.
+updated: 2026-11-01
+---
+## What to know
+
+Most people feel fine [@nhs-anaemia]. Your doctor can check your blood. A nurse will help you.
+Rest when you feel tired. Drink plenty of water. Ask if you do not understand.
+
+## What to do
+
+Eat well each day [@medlineplus-anemia]. Keep a list of your medicines. Call if you are worried.
+"""
+
+
+def make_large_project(root: Path, pages: int) -> Path:
+    """The small test project with `pages` more sections in its topic: a build with work for every core."""
+    project = make_project(root)
+    topic = project / "content" / "anaemia" / "topic.yaml"
+    names = [f"part-{number:03}.md" for number in range(pages)]
+    for number, name in enumerate(names):
+        (project / "content" / "anaemia" / name).write_text(
+            SECTION_PAGE.format(number=number), encoding="utf-8"
+        )
+    listed = "".join(f"  - {name}\n" for name in names)
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("sections:\n", "sections:\n" + listed, 1), encoding="utf-8"
+    )
+    return project
+
+
 def overlay(project: Path, case: Path) -> None:
     """Lay a bad-content case's files over the project's."""
     shutil.copytree(case / "content", project / "content", dirs_exist_ok=True)
 
 
-def run_build(project: Path, *args: str) -> Run:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
+def run_build(project: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """build.py with these arguments, run in the project as an editor runs it (`env`: python_env()'s)."""
     completed = subprocess.run(
         [sys.executable, str(project / "build.py"), *args],
         check=False,
@@ -49,7 +78,7 @@ def run_build(project: Path, *args: str) -> Run:
         capture_output=True,
         text=True,
         timeout=120,
-        env=env,
+        env=env or python_env(),
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 

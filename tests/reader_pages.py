@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 from playwright.sync_api import Error as PlaywrightError
+from support import browser_context
 
 NETWORK_IDLE_MS = 500
 
@@ -71,14 +72,11 @@ def page_kind(folder: Path, page: str) -> str:
 @cache
 def first_visits(browser: Browser, site_url: str, folder: Path) -> dict[str, FirstVisit]:
     """Every page of the site built in `folder` and served at `site_url`, in one tab that caches nothing."""
-    context = browser.new_context()
-    context.add_init_script(RECORD_CSP_VIOLATIONS)
-    context.route("**/*", lambda route: route.continue_())  # a routed context uses no HTTP cache
-    try:
+    with browser_context(browser) as context:
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        context.route("**/*", lambda route: route.continue_())  # a routed context uses no HTTP cache
         tab = context.new_page()
         return {page: visit(tab, site_url, page, page_kind(folder, page)) for page in every_page(folder)}
-    finally:
-        context.close()
 
 
 def visit(tab: Page, site_url: str, page_path: str, kind: str) -> FirstVisit:

@@ -15,14 +15,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from projects import make_project, run_build
 from reader_pages import every_page
+from support import browser_context, read
 from test_accessibility import axe_source, axe_violations
 
 A_Z = "a-z.html"
 LANGUAGES = {"": "en", "es/": "es"}
-
-
-def read(site: Path, page: str) -> str:
-    return (site / page).read_text(encoding="utf-8")
 
 
 def visible_text(html: str) -> str:
@@ -116,16 +113,14 @@ def test_navigation_may_name_the_a_z_page_and_nothing_else_that_has_no_file(tmp_
 
 @pytest.fixture
 def no_script(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(java_script_enabled=False)
-    yield context
-    context.close()
+    with browser_context(browser, java_script_enabled=False) as context:
+        yield context
 
 
 @pytest.fixture
 def reader(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    yield context
-    context.close()
+    with browser_context(browser) as context:
+        yield context
 
 
 def test_without_javascript_the_a_z_hides_the_search_box_and_its_links_lead_to_the_topic(

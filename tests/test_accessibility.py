@@ -22,6 +22,7 @@ from browser_support import ROOT
 from colour_contrast import contrast
 from playwright.sync_api import Browser, BrowserContext, Page
 from reader_pages import check_a_count, every_page, make_a_mistake, page_kind
+from support import browser_context, browser_tab
 
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -116,16 +117,13 @@ def axe_report(
 ) -> tuple[str, dict[str, list[str]]]:
     """axe-core run on every page state in one colour scheme, under each page's own security policy."""
     scheme = request.param
-    context = browser.new_context(color_scheme=scheme)
-    context.add_init_script(path=axe_source())  # injected by the browser, so the page's policy allows it
-    try:
+    with browser_context(browser, color_scheme=scheme) as context:
+        context.add_init_script(path=axe_source())  # injected by the browser, so the page's policy allows it
         tab = context.new_page()
         report = {}
         for state in states:
             open_state(tab, served_site, state)
             report[state.name] = axe_violations(tab)
-    finally:
-        context.close()
     return scheme, report
 
 
@@ -176,16 +174,12 @@ OVERFLOW_SCRIPT = """() => {
 def test_every_page_reflows_without_scrolling_sideways(
     width: int, browser: Browser, served_site: str, states: list[PageState]
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    try:
-        tab = context.new_page()
+    with browser_tab(browser, viewport={"width": width, "height": 800}) as tab:
         overflowing = {}
         for state in states:
             open_state(tab, served_site, state)
             if problem := tab.evaluate(OVERFLOW_SCRIPT):
                 overflowing[state.name] = problem
-    finally:
-        context.close()
     assert not overflowing, f"pages wider than {width} px: {overflowing}"
 
 
@@ -230,9 +224,10 @@ def focus_problem(focus: dict) -> str | None:
 
 @pytest.fixture(scope="module", params=SCHEMES)
 def keyboard_context(request: pytest.FixtureRequest, browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(color_scheme=request.param, viewport={"width": 375, "height": 700})
-    yield context
-    context.close()
+    with browser_context(
+        browser, color_scheme=request.param, viewport={"width": 375, "height": 700}
+    ) as context:
+        yield context
 
 
 def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_main_content(
@@ -280,16 +275,13 @@ MOVING_ELEMENTS = """() => Array.from(document.querySelectorAll('*')).filter(ele
 def test_nothing_moves_for_a_reader_who_asks_for_less_motion(
     browser: Browser, served_site: str, sample_states: list[PageState]
 ) -> None:
-    context = browser.new_context(reduced_motion="reduce")
-    moving = {}
-    try:
+    with browser_context(browser, reduced_motion="reduce") as context:
+        moving = {}
         tab = context.new_page()
         for state in sample_states:
             open_state(tab, served_site, state)
             if found := tab.evaluate(MOVING_ELEMENTS):
                 moving[state.name] = found[:5]
-    finally:
-        context.close()
     assert not moving, f"animations, transitions or smooth scrolling despite prefers-reduced-motion: {moving}"
 
 

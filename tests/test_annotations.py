@@ -1,12 +1,10 @@
 """Annotations: run by GitHub Actions, check and the build print each problem as a workflow command, in the
 format GitHub documents, and a failed one lists its problems in the run's summary."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from projects import FIXTURES, REPO, make_project, overlay
+from projects import FIXTURES, make_project, overlay, run_build
+from support import python_env
 
 from patientsite.commands.annotations import annotation, folder_in_repository, in_github_actions
 from patientsite.problems import Problem
@@ -16,23 +14,13 @@ TAG_CASE = FIXTURES / "bad" / "python-tag"
 
 
 def run_in_actions(project: Path, *args: str, summary: Path | None = None, **environ: str):
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE")
-    }
-    env.update({"PYTHONPATH": str(REPO), "GITHUB_ACTIONS": "true", **environ})
+    env = python_env(GITHUB_ACTIONS="true")
+    for name in ("GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE"):
+        env.pop(name, None)
+    env.update(environ)
     if summary is not None:
         env["GITHUB_STEP_SUMMARY"] = str(summary)
-    return subprocess.run(
-        [sys.executable, str(project / "build.py"), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_build(project, *args, env=env)
 
 
 def annotations_in(output: str) -> list[str]:

@@ -16,6 +16,7 @@ import yaml
 from browser_support import ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
+from support import browser_context, browser_tab
 
 CHECKER_PAGE = "leucopenia/checker.html"
 CONTENT = yaml.safe_load((ROOT / "content" / "leucopenia" / "checker.yaml").read_text(encoding="utf-8"))
@@ -59,9 +60,8 @@ NOTHING_STORED = {"local": 0, "session": 0, "cookie": "", "databases": 0, "cache
 
 @pytest.fixture(scope="module")
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    yield context
-    context.close()
+    with browser_context(browser) as context:
+        yield context
 
 
 @pytest.fixture
@@ -289,16 +289,15 @@ def test_the_appointment_page_links_to_the_checker_and_to_when_to_get_help(built
 
 
 def test_the_privacy_check_sees_a_request_and_anything_stored(browser: Browser, served_site: str):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(served_site + CHECKER_PAGE)
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.evaluate("""async () => {
-        localStorage.setItem('count', '3.6'); sessionStorage.setItem('count', '3.6'); document.cookie = 'count=3.6';
-        await fetch(location.href);
-    }""")
-    stored = page.evaluate(STORED_SCRIPT)
-    context.close()
+    with browser_tab(browser) as page:
+        page.goto(served_site + CHECKER_PAGE)
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.evaluate("""async () => {
+            localStorage.setItem('count', '3.6'); sessionStorage.setItem('count', '3.6');
+            document.cookie = 'count=3.6';
+            await fetch(location.href);
+        }""")
+        stored = page.evaluate(STORED_SCRIPT)
     assert requests and stored != NOTHING_STORED
     assert {key for key in stored if stored[key] != NOTHING_STORED[key]} == {"local", "session", "cookie"}

@@ -1,13 +1,13 @@
 """The whole build, as an editor runs it: pages, links that work anywhere, metadata, determinism, safety."""
 
 import json
-import os
 import re
 import subprocess
 import sys
 
 import pytest
-from projects import REPO, make_project, run_build, snapshot
+import support
+from projects import make_project, run_build, snapshot
 
 PAGES = [
     "index.html",
@@ -31,7 +31,7 @@ def built(tmp_path_factory):
 
 
 def read(project, page):
-    return (project / "site" / page).read_text(encoding="utf-8")
+    return support.read(project / "site", page)
 
 
 def test_build_prints_one_summary_line(built):
@@ -168,17 +168,13 @@ def _run_build_in_process(project, before="", after=""):
         f"import runpy, sys\n{before}sys.argv = ['build.py']\ntry:\n"
         f"    runpy.run_path('build.py', run_name='__main__')\nexcept SystemExit:\n    pass\n{after}"
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=120,
-        env=env,
+        env=support.python_env(),
         check=False,
     )
 

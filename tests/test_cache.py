@@ -8,6 +8,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
+import support
 from projects import make_project, snapshot
 
 from patientsite.checks import reading as checks
@@ -33,10 +34,7 @@ def build(project: Path, out: Path | None = None, cache: BuildCache | None = Non
 
 
 def edit(project: Path, old: str, new: str, name: str = CAUSES) -> None:
-    path = project / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    support.edit(project / name, old, new)
 
 
 def test_cold_warm_and_incremental_builds_write_the_same_bytes(tmp_path):

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from browser_support import ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from support import browser_context, browser_tab
 
 from patientsite.checker.numbers import written
 
@@ -78,9 +79,8 @@ def script_input(case_input: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    yield context
-    context.close()
+    with browser_context(browser) as context:
+        yield context
 
 
 @contextmanager
@@ -306,38 +306,34 @@ def test_the_checker_works_from_file_and_under_the_pages_policy(context: Browser
 
 
 def test_without_javascript_the_page_still_explains_how_to_read_a_report(browser: Browser, served_site: str):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(served_site + CHECKER_PAGE)
-    expect(page.locator("#checker-form")).to_be_hidden()
-    expect(page.locator(".checker-no-script")).to_be_visible()
-    expect(page.locator("#get-help-now")).to_be_visible()
-    expect(page.locator(".checker-steps li").first).to_be_visible()
-    rows = page.locator(".checker-table").first.locator("tbody tr")
-    expect(rows).to_have_count(len(CONTENT["count_ranges"]))
-    expect(page.locator(".checker-table").first).to_contain_text("below 1,000")
-    expect(page.locator(".checker-table").first).to_contain_text("1,000 to 3,499")
-    context.close()
+    with browser_tab(browser, java_script_enabled=False) as page:
+        page.goto(served_site + CHECKER_PAGE)
+        expect(page.locator("#checker-form")).to_be_hidden()
+        expect(page.locator(".checker-no-script")).to_be_visible()
+        expect(page.locator("#get-help-now")).to_be_visible()
+        expect(page.locator(".checker-steps li").first).to_be_visible()
+        rows = page.locator(".checker-table").first.locator("tbody tr")
+        expect(rows).to_have_count(len(CONTENT["count_ranges"]))
+        expect(page.locator(".checker-table").first).to_contain_text("below 1,000")
+        expect(page.locator(".checker-table").first).to_contain_text("1,000 to 3,499")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_form_its_errors_and_its_result_pass_axe(browser: Browser, built_site: Path, scheme: str):
     axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
     assert axe.is_file(), "axe-core is missing: run `python3 dev.py test`, which installs the npm test tools"
-    context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # to add axe's own script
-    page = context.new_page()
-    page.goto((built_site / CHECKER_PAGE).as_uri())
-    page.add_script_tag(path=axe)
-    states = {
-        "the empty form": lambda: None,
-        "errors": lambda: fill_form(page, "abc"),
-        "a result": lambda: fill_form(page, "3.6", "thousands-per-microlitre"),
-    }
-    violations = {}
-    for state, reach in states.items():
-        reach()
-        violations[state] = page.evaluate(AXE_SCRIPT)
-    context.close()
+    with browser_tab(browser, color_scheme=scheme, bypass_csp=True) as page:
+        page.goto((built_site / CHECKER_PAGE).as_uri())
+        page.add_script_tag(path=axe)
+        states = {
+            "the empty form": lambda: None,
+            "errors": lambda: fill_form(page, "abc"),
+            "a result": lambda: fill_form(page, "3.6", "thousands-per-microlitre"),
+        }
+        violations = {}
+        for state, reach in states.items():
+            reach()
+            violations[state] = page.evaluate(AXE_SCRIPT)
     assert violations == {state: [] for state in states}
 
 
@@ -423,15 +419,13 @@ def test_a_spanish_labs_range_and_neutrophils_are_said_in_spanish(spanish_checke
 def test_without_javascript_the_spanish_tables_write_numbers_as_the_spanish_text_does(
     browser: Browser, served_site: str
 ):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(served_site + SPANISH_PAGE)
-    table = page.locator(".checker-table").first
-    expect(table).to_contain_text("menos de 1000")
-    expect(table).to_contain_text("1000 a 3499")
-    expect(table).to_contain_text("3,5 a 4,49")
-    expect(table).to_contain_text("más de 11\u00a0000")
-    context.close()
+    with browser_tab(browser, java_script_enabled=False) as page:
+        page.goto(served_site + SPANISH_PAGE)
+        table = page.locator(".checker-table").first
+        expect(table).to_contain_text("menos de 1000")
+        expect(table).to_contain_text("1000 a 3499")
+        expect(table).to_contain_text("3,5 a 4,49")
+        expect(table).to_contain_text("más de 11\u00a0000")
 
 
 # --- the files ----------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from browser_support import ROOT
 from playwright.sync_api import Browser, Page, expect
+from support import PHONE, browser_tab
 
 PAGES = {"en": "leucopenia/checker.html", "es": "es/leucopenia/checker.html"}
 CHECKERS = {
@@ -19,7 +20,6 @@ CHECKERS = {
 }
 THOUSANDS = "thousands-per-microlitre"
 PER_MICROLITRE = "per-microlitre"
-PHONE = {"width": 360, "height": 740}
 
 
 def words(language: str, key: str, **values: str) -> str:
@@ -40,11 +40,9 @@ def language(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def checker(browser: Browser, served_site: str, language: str) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.goto(served_site + PAGES[language])
-    yield page
-    context.close()
+    with browser_tab(browser, viewport=PHONE) as page:
+        page.goto(served_site + PAGES[language])
+        yield page
 
 
 def submit(page: Page, count: str, unit: str, age: str = "adult", **fields: str) -> None:

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from browser_support import ROOT
 from playwright.sync_api import Browser, Page, expect
+from support import PHONE, browser_tab
 
 PAGES = {"en": "leucopenia/checker.html", "es": "es/leucopenia/checker.html"}
 CHECKERS = {
@@ -35,11 +36,9 @@ def language(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def checker(browser: Browser, served_site: str, language: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(served_site + PAGES[language])
-    yield page
-    context.close()
+    with browser_tab(browser, viewport=PHONE) as page:
+        page.goto(served_site + PAGES[language])
+        yield page
 
 
 def submit(page: Page, count: str, **fields: str) -> None:
@@ -102,18 +101,16 @@ def test_a_child_gets_no_adult_scale(checker: Page):
 def test_without_javascript_the_page_draws_each_tables_ranges_as_a_scale(
     browser: Browser, served_site: str, language: str
 ):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(served_site + PAGES[language])
-    for scale, ranges in (("#scale-count", "count_ranges"), ("#scale-anc", "anc_ranges")):
-        svg = page.locator(scale)
-        expect(svg).to_be_visible()
-        expect(svg).to_have_attribute("role", "img")
-        expect(svg.locator("rect")).to_have_count(len(CHECKERS[language][ranges]))
-        label = svg.get_attribute("aria-label")
-        assert all(r["title"] in label for r in CHECKERS[language][ranges]), label
-        assert not svg.locator(".scale-marker").is_visible(), "a scale with no count has no marker"
-    limits = page.locator("#scale-anc text").all_text_contents()
-    starts = [str(r["from"]) for r in CHECKERS[language]["anc_ranges"][1:]]
-    assert [limit.replace(",", "").replace("\u00a0", "") for limit in limits] == starts
-    context.close()
+    with browser_tab(browser, java_script_enabled=False) as page:
+        page.goto(served_site + PAGES[language])
+        for scale, ranges in (("#scale-count", "count_ranges"), ("#scale-anc", "anc_ranges")):
+            svg = page.locator(scale)
+            expect(svg).to_be_visible()
+            expect(svg).to_have_attribute("role", "img")
+            expect(svg.locator("rect")).to_have_count(len(CHECKERS[language][ranges]))
+            label = svg.get_attribute("aria-label")
+            assert all(r["title"] in label for r in CHECKERS[language][ranges]), label
+            assert not svg.locator(".scale-marker").is_visible(), "a scale with no count has no marker"
+        limits = page.locator("#scale-anc text").all_text_contents()
+        starts = [str(r["from"]) for r in CHECKERS[language]["anc_ranges"][1:]]
+        assert [limit.replace(",", "").replace("\u00a0", "") for limit in limits] == starts

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from projects import REPO
+from support import lines_until, python_env
 
 DOCUMENTS = [REPO / "README.md", REPO / "docs" / "editing.md"]
 COMMAND = re.compile(r"^(?:python3?|make|\.venv/bin/python) \S+.*$")  # how a command starts in our docs
@@ -88,11 +89,7 @@ def _runs_until_stopped(argv: list[str]) -> bool:
 
 
 def _environment(root: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PATH": f"{root / '.no-installs'}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(root),
-    }
+    return python_env(root, PATH=f"{root / '.no-installs'}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -124,11 +121,7 @@ def _serve_and_stop(argv: list[str], root: Path) -> None:
         start_new_session=True,
     )
     try:
-        lines = []
-        for line in server.stdout:
-            lines.append(line)
-            if line.startswith("Previewing on"):
-                break
+        lines = lines_until(server.stdout, "Previewing on")
         assert lines and lines[-1].startswith("Previewing on"), "".join(lines) + server.stderr.read()
         url = lines[-1].split()[2]
         with urllib.request.urlopen(url + "leucopenia/") as response:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from support import PHONE, browser_tab
 
-PHONE = {"width": 360, "height": 740}
 PAGES = ["index.html", "leucopenia/index.html", "leucopenia/when-to-get-help.html", "leucopenia/checker.html"]
 # (folder, the temperature, the call advice) in each language
 LANGUAGES = [
@@ -20,9 +20,8 @@ CASES = [(folder + page, temperature, call) for folder, temperature, call in LAN
 
 @pytest.fixture(scope="module")
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
+    with browser_tab(browser, viewport=PHONE, is_mobile=True, has_touch=True) as tab:
+        yield tab
 
 
 @pytest.mark.parametrize(("path", "temperature", "call"), CASES, ids=[path for path, _, _ in CASES])

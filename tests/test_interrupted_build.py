@@ -4,7 +4,8 @@ once it has been swapped in, never a mix and never missing — and nothing that 
 build.py runs as a subprocess on a project of PAGES section pages, and is stopped at various moments: while it
 converts (its cache removed, so that every page is converted again), as soon as its staging folder appears,
 while it writes, and just after it has swapped the new site in. Each stop waits for the build's own progress
-to reach its moment, and a build that ended before it could be stopped fails the test: every stop is tested.
+to reach its moment, and a build that ended before it could be stopped, or that had gone past the moment
+(converting done, or its site swapped in too soon), fails the test: every stop is tested where it says.
 SIGKILL gives it no chance to tidy up; SIGINT (Ctrl+C) must end with a short message, not a traceback, and so
 must SIGTERM once build.py has started (before that, it ends the process as SIGKILL would).
 """
@@ -12,6 +13,7 @@ must SIGTERM once build.py has started (before that, it ends the process as SIGK
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,42 +23,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import REPO, make_project, run_build, snapshot
+from projects import make_large_project, run_build, snapshot
+from support import python_env
 
 from patientsite.engine.cache import CACHE_FOLDER
 from patientsite.output import write
 from patientsite.output.write import STAGING_PREFIX, write_site
 from patientsite.render.site import OutputFile
 
-PAGES = 150
-PAGE = """---
-title: Part {number}
-summary: Part {number} of the guide, in plain words.
-updated: 2026-11-01
----
-## What to know
-
-Most people feel fine [@nhs-anaemia]. Your doctor can check your blood. A nurse will help you.
-Rest when you feel tired. Drink plenty of water. Ask if you do not understand.
-
-## What to do
-
-Eat well each day [@medlineplus-anemia]. Keep a list of your medicines. Call if you are worried.
-"""
-
-
-def make_big_project(root: Path) -> Path:
-    """The small test project with PAGES more sections: enough work that a stop lands in the middle of it."""
-    project = make_project(root)
-    topic = project / "content" / "anaemia" / "topic.yaml"
-    names = [f"part-{number:03}.md" for number in range(PAGES)]
-    for number, name in enumerate(names):
-        (project / "content" / "anaemia" / name).write_text(PAGE.format(number=number), encoding="utf-8")
-    listed = "".join(f"  - {name}\n" for name in names)
-    topic.write_text(
-        topic.read_text(encoding="utf-8").replace("sections:\n", "sections:\n" + listed, 1), encoding="utf-8"
-    )
-    return project
+PAGES = 150  # section pages more than the small test project's: enough work that a stop lands in it
 
 
 def change_every_page(project: Path) -> None:
@@ -71,7 +46,7 @@ def change_every_page(project: Path) -> None:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, object]:
     """The project with its last good site (old), and the site the changed content makes (new)."""
-    project = make_big_project(tmp_path_factory.mktemp("interrupted") / "project")
+    project = make_large_project(tmp_path_factory.mktemp("interrupted") / "project", PAGES)
     assert run_build(project).returncode == 0
     changed = tmp_path_factory.mktemp("changed") / "project"
     shutil.copytree(project, changed)
@@ -82,15 +57,11 @@ def builds(tmp_path_factory) -> dict[str, object]:
 
 def start_build(project: Path, stderr: Path) -> subprocess.Popen:
     """build.py running in a new process group; --verbose, so that stderr names each stage as it starts."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
     with stderr.open("w", encoding="utf-8") as errors:
         return subprocess.Popen(
             [sys.executable, str(project / "build.py"), "--verbose"],
             cwd=project,
-            env=env,
+            env=python_env(),
             stdout=subprocess.DEVNULL,
             stderr=errors,
             start_new_session=True,
@@ -113,7 +84,7 @@ def moment_reached(moment: str, project: Path, stderr: Path) -> Callable[[], boo
 def wait_until(
     reached: Callable[[], bool], process: subprocess.Popen, moment: str, seconds: float = 120
 ) -> None:
-    """Poll, a millisecond apart, until the build reaches the moment; fail if it ends first or takes too long."""
+    """Poll, a millisecond apart, until the build reaches the moment; fail if it ends first or is too slow."""
     deadline = time.monotonic() + seconds
     while not reached():
         if process.poll() is not None:
@@ -144,10 +115,15 @@ def folder_id(folder: Path) -> int | None:
 
 def stop(process: subprocess.Popen, how: signal.Signals) -> None:
     """SIGKILL to the whole process group (workers too, as when a machine dies); SIGINT as Ctrl+C sends it."""
-    try:
-        os.killpg(process.pid, how)
-    except ProcessLookupError:
-        raise AssertionError("the build had ended before it could be stopped") from None
+    # An ended build not yet waited for still takes a signal without complaint: ask whether it has ended.
+    if process.poll() is not None:
+        raise AssertionError(f"the build ended (status {process.returncode}) before it could be stopped")
+    os.killpg(process.pid, how)
+
+
+def stages_started(stderr: str) -> list[str]:
+    """The stages --verbose named as they started, in order ("  1.38 s  converting: 0 of 156 done")."""
+    return re.findall(r"^ *\d+\.\d\d s  ([a-z -]+?)(?::|$)", stderr, flags=re.M)
 
 
 def strays(project: Path) -> list[str]:
@@ -182,10 +158,15 @@ def test_a_stopped_build_leaves_a_whole_site_and_the_next_build_succeeds(builds,
     stderr = stderr_file.read_text(encoding="utf-8")
 
     assert process.returncode != 0, "the build was stopped, yet it finished as if it had not been"
+    if moment == "while converting":
+        assert stages_started(stderr)[-1] == "converting", (
+            f"stopped after converting, not during it:\n{stderr}"
+        )
     site = snapshot(project / "site")
-    assert site in (builds["old"], builds["new"]), "the site is neither the last good build nor the new one"
     if moment == "after the swap":
         assert site == builds["new"], "the new site, swapped in, did not stay"
+    else:
+        assert site == builds["old"], "stopped before its swap, the build did not leave the last good site"
     if how == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL, stderr
     else:
@@ -200,7 +181,7 @@ def test_a_stopped_build_leaves_a_whole_site_and_the_next_build_succeeds(builds,
     assert not strays(project), "the next build left a staging or retired folder"
 
 
-# --- the swap itself, stopped at the one moment a subprocess cannot be made to hit ------------------------------
+# --- the swap itself, stopped at the one moment a subprocess cannot be made to hit -------------------------
 
 SITE = [OutputFile("index.html", b"old"), OutputFile(".nojekyll", b"")]
 NEW_SITE = [OutputFile("index.html", b"new"), OutputFile(".nojekyll", b"")]

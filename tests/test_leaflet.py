@@ -15,6 +15,7 @@ import yaml
 from browser_support import ROOT, build_site
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
+from support import browser_context, browser_tab
 
 LANGUAGES = {"en": "", "es": "es/"}
 FOLDERS = {"en": ROOT / "content", "es": ROOT / "content" / "es"}
@@ -39,9 +40,8 @@ def one_line(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    yield context
-    context.close()
+    with browser_context(browser) as context:
+        yield context
 
 
 def printed(page: Page, paper: str) -> PdfReader:
@@ -120,8 +120,6 @@ def test_a_section_page_has_a_print_button_that_prints(context: BrowserContext, 
 
 
 def test_without_javascript_the_print_button_is_hidden(browser: Browser, served_site: str):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(served_site + "es/leucopenia/causes.html")
-    expect(page.locator(".print-button")).to_be_hidden()
-    context.close()
+    with browser_tab(browser, java_script_enabled=False) as page:
+        page.goto(served_site + "es/leucopenia/causes.html")
+        expect(page.locator(".print-button")).to_be_hidden()

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from projects import MINIMAL_CONTENT, REPO, make_project
+from projects import MINIMAL_CONTENT, make_project
+from support import python_env
 
 from patientsite.content.load import MAX_FILE_BYTES, MAX_NESTING
 from patientsite.pipeline import Project, build_site, check_site
@@ -85,7 +86,7 @@ def test_a_huge_file_is_refused_without_being_read_into_memory(project):
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=python_env(),
         check=False,
     )
     assert completed.returncode == 0, completed.stderr

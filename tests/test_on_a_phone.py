@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pytest
 from browser_support import html_pages
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from support import PHONE, browser_context
 
-PHONE = {"width": 360, "height": 740}
 SECTIONS = ["leucopenia/causes.html", "es/leucopenia/causes.html"]
 CLOSE = {"leucopenia": "Close", "es": "Cerrar"}
 WORDS_TRIED = (
@@ -44,9 +44,10 @@ TABLE_PROBLEMS = """() => {
 
 @pytest.fixture(scope="module", params=["with JavaScript", "without JavaScript"])
 def phone(request: pytest.FixtureRequest, browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, java_script_enabled=request.param == "with JavaScript")
-    yield context
-    context.close()
+    with browser_context(
+        browser, viewport=PHONE, java_script_enabled=request.param == "with JavaScript"
+    ) as context:
+        yield context
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
+from support import PHONE, browser_tab
 
-PHONE = {"width": 360, "height": 740}
 PAGES = [
     "index.html",
     "leucopenia/index.html",
@@ -40,10 +40,8 @@ SMALL_TARGETS_SCRIPT = """() => [...document.querySelectorAll('.site-header a, .
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    yield page
-    context.close()
+    with browser_tab(browser, viewport=PHONE) as page:
+        yield page
 
 
 @pytest.mark.parametrize("path", PAGES)

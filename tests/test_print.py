@@ -18,6 +18,7 @@ from colour_contrast import contrast
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 from reader_pages import every_page, page_kind
+from support import browser_tab
 
 HANDOUT_KIND = "handout"
 SANE_PAGE_COUNT = range(3, 31)  # A4 sheets for the whole guide: fewer means lost text, more a broken layout
@@ -36,11 +37,9 @@ def handout_pages(folder: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def printing(browser: Browser) -> Iterator[Page]:
     """A tab that shows pages as they print, with a dark screen scheme: paper must not follow it."""
-    context = browser.new_context(color_scheme="dark")
-    tab = context.new_page()
-    tab.emulate_media(media="print", color_scheme="dark")
-    yield tab
-    context.close()
+    with browser_tab(browser, color_scheme="dark") as tab:
+        tab.emulate_media(media="print", color_scheme="dark")
+        yield tab
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser
 from reader_pages import RECORD_CSP_VIOLATIONS, FirstVisit, every_page, first_visits
+from support import browser_context
 
 UNSAFE_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:"}
 # data: may stand only where a page cannot run it: images (the icon is one).
@@ -135,14 +136,11 @@ def test_the_policy_check_refuses_inline_code_and_other_hosts() -> None:
 def test_the_violation_recorder_sees_an_inline_script_the_policy_blocks(
     browser: Browser, served_site: str
 ) -> None:
-    context = browser.new_context()
-    context.add_init_script(RECORD_CSP_VIOLATIONS)
-    try:
+    with browser_context(browser) as context:
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         tab = context.new_page()
         tab.goto(served_site + "index.html")
         tab.evaluate("""() => { const script = document.createElement('script');
             script.textContent = 'window.ranInline = true'; document.body.append(script); }""")
         tab.wait_for_function("window.__cspViolations.length > 0")
         assert tab.evaluate("window.ranInline") is None
-    finally:
-        context.close()

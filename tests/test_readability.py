@@ -1,12 +1,11 @@
 """Readability: the Flesch–Kincaid grade and the Fernández-Huerta reading ease, from hand-counted texts."""
 
-import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from support import python_env
 
 from patientsite.checks.readability import (
     fernandez_huerta,
@@ -15,8 +14,6 @@ from patientsite.checks.readability import (
     syllable_count,
     text_words,
 )
-
-REPO = Path(__file__).resolve().parent.parent
 
 PLAIN = "Take it with food. Don't skip a dose. Call us if you feel sick."
 LONG_SENTENCES = "Take it with food and do not skip a dose, and call us if you feel sick."
@@ -122,7 +119,7 @@ def test_measures_offline_without_nltk_or_textstat(tmp_path):
         print(sorted(name for name in ("nltk", "textstat") if name in sys.modules))
         """
     )
-    environment = {**os.environ, "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    environment = python_env(HOME=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "-c", child],
         check=False,

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from projects import REPO, make_project, run_build
 from reader_pages import every_page
+from support import PHONE, browser_context, browser_tab
 from test_accessibility import axe_source, axe_violations
 
 KB = 1024
@@ -35,9 +36,8 @@ PAGES = [
 
 @pytest.fixture
 def reader(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
+    with browser_context(browser, viewport={"width": 1280, "height": 900}) as context:
+        yield context
 
 
 def search(tab: Page, words: str) -> list[str]:
@@ -196,9 +196,7 @@ def test_search_works_from_disk_without_a_policy_violation_or_an_error(
 def test_on_a_phone_the_button_opens_the_field_and_enter_follows_the_first_result(
     browser: Browser, served_site: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    try:
-        tab = context.new_page()
+    with browser_tab(browser, viewport=PHONE) as tab:
         tab.goto(served_site + "leucopenia/causes.html")
         box = tab.locator("#header-search-box")
         expect(box).to_be_hidden()
@@ -207,17 +205,13 @@ def test_on_a_phone_the_button_opens_the_field_and_enter_follows_the_first_resul
         search(tab, "fever")
         box.press("Enter")
         expect(tab).to_have_url(served_site + EMERGENCY_ADVICE[""])
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("where", ["served", "disk"])
 def test_without_javascript_the_field_leads_to_the_a_z_page(
     browser: Browser, served_site: str, built_site: Path, where: str
 ) -> None:
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
-    try:
-        tab = context.new_page()
+    with browser_tab(browser, java_script_enabled=False, viewport={"width": 1280, "height": 900}) as tab:
         start = (
             served_site + "es/leucopenia/causes.html"
             if where == "served"
@@ -228,8 +222,6 @@ def test_without_javascript_the_field_leads_to_the_a_z_page(
         tab.locator("#header-search-box").press("Enter")
         expect(tab).to_have_url(re.compile(r"/es/a-z\.html\?q=fiebre$"))
         expect(tab.locator("h1")).to_have_text("De la A a la Z")
-    finally:
-        context.close()
 
 
 def test_axe_finds_nothing_wrong_with_the_header_search_and_its_results(

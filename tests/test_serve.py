@@ -4,7 +4,6 @@ in the browser and the terminal, until it is fixed; the preview serves the built
 from __future__ import annotations
 
 import http.server
-import os
 import queue
 import re
 import signal
@@ -19,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import support
 from playwright.sync_api import Browser, Page, expect
 from projects import MINIMAL_CONTENT, REPO, make_project, snapshot
 
@@ -73,19 +73,16 @@ def preview(project: Path, outcomes: Outcomes) -> Iterator[PreviewServer]:
 
 @pytest.fixture
 def tab(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    page.console_errors = []  # type: ignore[attr-defined]
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    yield page
-    context.close()
+    with support.browser_tab(browser) as page:
+        page.console_errors = []  # type: ignore[attr-defined]
+        page.on(
+            "console", lambda message: message.type == "error" and page.console_errors.append(message.text)
+        )
+        yield page
 
 
 def edit(project: Path, old: str, new: str, name: str = CAUSES) -> None:
-    path = project / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    support.edit(project / name, old, new, count=1)
 
 
 def open_and_connect(tab: Page, url: str) -> None:
@@ -440,21 +437,13 @@ def test_serve_command_listens_where_asked_opens_no_browser_and_stops_on_ctrl_c(
     browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
     browser.chmod(0o755)
     port = _free_port()
-    env = {
-        **os.environ,
-        "BROWSER": str(browser),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
+    env = support.python_env(BROWSER=str(browser))
     command = [sys.executable, str(project / "build.py"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        lines = []
-        for line in server.stdout:
-            lines.append(line)
-            if line.startswith("Previewing on"):
-                break
+        lines = support.lines_until(server.stdout, "Previewing on")
         assert lines[-1].startswith(f"Previewing on http://127.0.0.1:{port}/"), "".join(lines)
         status, body = fetch(f"http://127.0.0.1:{port}/anaemia/causes.html")
         assert status == 200 and RELOAD_SCRIPT.search(body)

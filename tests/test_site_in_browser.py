@@ -20,6 +20,7 @@ from browser_support import (
     serve_folder,
 )
 from playwright.sync_api import Browser, BrowserContext
+from support import browser_context
 
 PUBLISHED_URL = "https://example.org/repo/"
 FILES_FOR_GITHUB_PAGES = ["robots.txt", "404.html", ".nojekyll"]
@@ -27,9 +28,8 @@ FILES_FOR_GITHUB_PAGES = ["robots.txt", "404.html", ".nojekyll"]
 
 @pytest.fixture(scope="module")
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    yield context
-    context.close()
+    with browser_context(browser) as context:
+        yield context
 
 
 @pytest.fixture(scope="module")
@@ -134,13 +134,10 @@ def test_404_page_built_with_base_url_loads_without_errors_at_any_depth_and_link
     browser: Browser, published_site: Path
 ) -> None:
     missing_page = "leucopenia/no/such/page.html"
-    context = browser.new_context()
-    # At the published address itself: the pages' Content-Security-Policy allows only their own origin.
-    route_to_folder(context, PUBLISHED_URL, published_site)
-    try:
+    with browser_context(browser) as context:
+        # At the published address itself: the pages' Content-Security-Policy allows only their own origin.
+        route_to_folder(context, PUBLISHED_URL, published_site)
         crawl = crawl_site(context, PUBLISHED_URL, published_site, ["404.html", missing_page])
-    finally:
-        context.close()
     assert crawl.links_checked > 0, f"404.html links nowhere: {crawl.summary()}"
     problems = [
         problem

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from projects import make_project, run_build
 from pypdf import PdfReader
 from reader_pages import every_page, page_kind
+from support import browser_context, read
 
 from patientsite.content.model import Term
 from patientsite.markdown.glossary import Explanation, Glossary, plain_meaning, terms_used
@@ -182,10 +183,6 @@ def test_a_long_page_with_many_terms_marks_each_term_once() -> None:
 # --- the build ----------------------------------------------------------------------------------------------
 
 
-def read(site: Path, page: str) -> str:
-    return (site / page).read_text(encoding="utf-8")
-
-
 def section_pages(site: Path) -> list[str]:
     """The pages of every topic, in every language, made from a section file or a tool (not its glossary)."""
     return [
@@ -259,9 +256,8 @@ def test_check_warns_of_a_glossary_term_that_no_page_uses(tmp_path: Path) -> Non
 
 @pytest.fixture(params=["with JavaScript", "without JavaScript"])
 def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(java_script_enabled=request.param == "with JavaScript")
-    yield context
-    context.close()
+    with browser_context(browser, java_script_enabled=request.param == "with JavaScript") as context:
+        yield context
 
 
 def first_term(tab: Page) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from projects import FIXTURES, make_project, overlay, run_build
+from support import edit, read
 
 from patientsite.pipeline import Project, check_site
 from patientsite.problems import ContentError
@@ -59,10 +60,6 @@ def address(page: str) -> str:
     return PUBLISHED if page == "index.html" else PUBLISHED + page
 
 
-def read(site: Path, page: str) -> str:
-    return (site / page).read_text(encoding="utf-8")
-
-
 def all_problems(project: Path) -> list[str]:
     """What check reports for the project, errors first: each as the editor reads it."""
     try:
@@ -75,12 +72,6 @@ def all_problems(project: Path) -> list[str]:
 def problems_of(project: Path, as_built: list[str]) -> list[str]:
     """What check reports for the project that it does not for the bilingual site as it is."""
     return [problem for problem in all_problems(project) if problem not in as_built]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # --- the pages ---------------------------------------------------------------------------------------------

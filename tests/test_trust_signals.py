@@ -16,10 +16,10 @@ import yaml
 from browser_support import ROOT, html_pages
 from playwright.sync_api import Browser, BrowserContext, Page
 from projects import FIXTURES, make_project, run_build
+from support import PHONE, browser_context
 
 from patientsite.content.model import years_after
 
-PHONE = {"width": 360, "height": 740}
 # The A to Z page is a list of the other pages, made by the build: it has no date of its own to review.
 UNDATED = {"a-z.html", "es/a-z.html"}
 REVIEW_DATES = {
@@ -31,9 +31,8 @@ ABOUT = {"en": ("about.html", "About this site"), "es": ("es/about.html", "Sobre
 
 @pytest.fixture(scope="module")
 def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE)
-    yield context
-    context.close()
+    with browser_context(browser, viewport=PHONE) as context:
+        yield context
 
 
 @pytest.fixture(scope="module")

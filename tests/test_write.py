@@ -1,12 +1,11 @@
 """Write: the site is swapped in whole, or not at all; folders a build did not make are never replaced."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from projects import REPO
+from support import python_env
 
 from patientsite.output.write import OutputFolderError, check_output_folder, recover_interrupted, write_site
 from patientsite.project import Project
@@ -83,7 +82,7 @@ write.write_site([OutputFile("index.html", b"second"), OutputFile(".nojekyll", b
 def test_a_second_build_into_the_same_folder_waits_for_the_first_and_says_so(tmp_path):
     """Two builds at once used to let the second delete the first's staging folder as a killed build's leftover."""
     out = tmp_path / "site"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = python_env()
     first = subprocess.Popen(
         [sys.executable, "-c", HELD_BUILD, str(out)],
         stdin=subprocess.PIPE,
