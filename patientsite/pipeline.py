@@ -99,11 +99,11 @@ def build_site(
     record = SiteRecord(cache, out_dir)
 
     def render_and_write(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
+        renderer.use_static_files(static_files)  # the icon, which every page shows: part of the frame
         frame = frame_key(renderer, folder_fingerprint(project.templates_dir), code_version())
         pages: list[PageUnit] = []
 
         def files() -> Iterator[OutputFile | KeptFile]:
-            renderer.use_static_files(static_files)
             for page in page_units(renderer, frame, record.kept_keys()):
                 pages.append(page)
                 yield record.staged(page.unit)

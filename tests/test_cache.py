@@ -199,7 +199,9 @@ def _noting_pids(pids: set[int], worker_count: int, name: str) -> Callable:
 
     def imap_noting_pids(function: Callable, items: Sequence, **options):
         options.update(workers=worker_count, items_per_worker=1)
-        for pid, result in workers.imap_in_order(lambda item: (os.getpid(), function(item)), items, **options):
+        for pid, result in workers.imap_in_order(
+            lambda item: (os.getpid(), function(item)), items, **options
+        ):
             pids.add(pid)
             yield result
 
