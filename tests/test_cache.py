@@ -157,6 +157,25 @@ def test_workers_return_results_in_the_order_of_the_items():
     assert map_in_order(_square, items, workers=2) == [item * item for item in items]
 
 
+def test_workers_do_the_work_in_other_processes_and_give_it_back_in_order():
+    results = map_in_order(_pid_and_square, list(range(200)), workers=2, items_per_worker=1)
+    assert os.getpid() not in {pid for pid, _ in results}, "the work was done here, not in workers"
+    assert [square for _, square in results] == [item * item for item in range(200)]
+
+
+def test_streamed_results_come_in_order_as_the_workers_finish():
+    results = workers.imap_in_order(_pid_and_square, list(range(200)), workers=2, items_per_worker=1)
+    first = next(results)
+    assert first == (first[0], 0) and first[0] != os.getpid()
+    assert [square for _, square in results] == [item * item for item in range(1, 200)]
+
+
+def test_the_least_work_for_a_worker_is_read_at_each_call(monkeypatch):
+    """Lowering MIN_ITEMS_PER_WORKER starts workers for a few items (the tests rely on it)."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
+    assert os.getpid() not in {pid for pid, _ in map_in_order(_pid_and_square, [1, 2, 3, 4], workers=2)}
+
+
 def test_little_work_is_done_here_without_starting_workers():
     assert map_in_order(_pid, [1, 2, 3], workers=2) == [os.getpid()] * 3
 
@@ -221,6 +240,10 @@ def _with_checksum(header: bytes, payload: bytes) -> bytes:
 
 def _square(item: int) -> int:
     return item * item
+
+
+def _pid_and_square(item: int) -> tuple[int, int]:
+    return os.getpid(), item * item
 
 
 def _pid(item: int) -> int:
