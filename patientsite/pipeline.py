@@ -107,7 +107,7 @@ def build_site(
             for page in page_units(renderer, frame, record.kept_keys()):
                 pages.append(page)
                 yield record.staged(page.unit)
-            for unit in other_units(renderer, static_files, pages):
+            for unit in other_units(renderer, static_files, pages, cache.store("sections")):
                 yield record.staged(unit)
             finish()  # the grades and the gate: a problem there stops the swap
 
