@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
 
 from patientsite.checks.grading import Grader, grade_texts
 from patientsite.checks.links import (
@@ -35,6 +32,14 @@ from patientsite.markdown.texts import PageText, Progress, convert_texts
 from patientsite.output.write import KeptFile, write_site
 from patientsite.problems import ContentError, Problem, Problems
 from patientsite.project import BuildReport, Project
+from patientsite.render.project_files import (  # noqa: F401 — the preview takes two from here
+    TemplateFailed,
+    read_static_files,
+    refuse_links,
+    shown_path,
+    template_environment,
+    templates_as_problems,
+)
 from patientsite.render.site import OutputFile, SiteRenderer
 from patientsite.render.units import PageUnit, frame_key, other_units, page_units
 
@@ -77,7 +82,7 @@ def make_build(
     made: list[list[OutputFile]] = []
 
     def render_all(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
-        with _templates_as_problems(project):
+        with templates_as_problems(project):
             made.append(renderer.render_all(static_files))
         finish()
         return _counts(file.path for file in made[0])
@@ -111,7 +116,7 @@ def build_site(
                 yield record.staged(unit)
             finish()  # the grades and the gate: a problem there stops the swap
 
-        with _templates_as_problems(project):
+        with templates_as_problems(project):
             write_site(files(), out_dir)
         record.remember()
         return _counts(record.made)
@@ -177,7 +182,7 @@ def _run(
 
 def _content_key(project: Project) -> str:
     return key_of(
-        "content", _display(project.content_dir, project.root), content_fingerprint(project.content_dir)
+        "content", shown_path(project.content_dir, project.root), content_fingerprint(project.content_dir)
     )
 
 
@@ -204,7 +209,7 @@ def _load_and_validate(
         problems.items.extend(found)
         return content, True
     loaded = load_content(project.content_dir, project.root, problems)
-    content = validate_content(loaded, _display(project.content_dir, project.root), problems)
+    content = validate_content(loaded, shown_path(project.content_dir, project.root), problems)
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
     if _content_key(project) != key:
@@ -236,7 +241,7 @@ def _convert_texts(
     try:
         return convert_texts(content, MarkdownConverter(), cache.store("texts"), progress)
     except MarkdownTooDeep as error:
-        file = f"{_display(project.content_dir, project.root)}/{error.page_key}"
+        file = f"{shown_path(project.content_dir, project.root)}/{error.page_key}"
         raise ContentError(
             [
                 Problem(
@@ -301,95 +306,8 @@ def _render_site(
     if progress:
         progress("rendering", 0, 0)
     found = len(problems.errors)
-    _refuse_links(project.templates_dir, project, problems)
+    refuse_links(project.templates_dir, project, problems)
     static_files = read_static_files(project, problems)
     if len(problems.errors) > found:
         return None
     return SiteRenderer(content, texts, template_environment(project), base_url), static_files
-
-
-def template_environment(project: Project) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-class TemplateFailed(Exception):
-    """A template could not be rendered: its problem, reported with every other problem of the build."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-@contextmanager
-def _templates_as_problems(project: Project) -> Iterator[None]:
-    try:
-        yield
-    except jinja2.TemplateSyntaxError as error:
-        name, line, message = error.name or error.filename or "?", error.lineno, error.message
-        raise TemplateFailed(_template_problem(name, line, message, project)) from None
-    except jinja2.TemplateError as error:
-        name, line = _template_frame(error)
-        raise TemplateFailed(_template_problem(name, line, str(error), project)) from None
-
-
-def _template_problem(name: str, line: int, message: str, project: Project) -> Problem:
-    file = _display(project.templates_dir / name, project.root)
-    return Problem(
-        file,
-        line or 1,
-        "template",
-        message or "cannot be rendered",
-        "fix the template; templates/README in the editing guide lists what each page receives",
-    )
-
-
-def _template_frame(error: BaseException) -> tuple[str, int]:
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".html"):
-            return Path(frame.filename).name, frame.lineno or 1
-    return "?", 1
-
-
-def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    if not project.static_dir.is_dir():
-        return files
-    for path in sorted(project.static_dir.rglob("*")):
-        if path.is_symlink():
-            problems.add(
-                _display(path, project.root),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file itself",
-            )
-        elif path.is_file() and not path.name.startswith("."):
-            files[path.relative_to(project.static_dir).as_posix()] = path.read_bytes()
-    return files
-
-
-def _refuse_links(folder: Path, project: Project, problems: Problems) -> None:
-    """A symbolic link among the templates could bring any file of the machine into the site."""
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_symlink():
-            problems.add(
-                _display(path, project.root),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file itself",
-            )
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
