@@ -259,7 +259,8 @@ def _print_problems(error: ContentError) -> None:
         print(problem, file=sys.stderr)
     count = len(error.errors)
     print(
-        f"{count} problem{'s' if count != 1 else ''} found; nothing was written, the last good site is unchanged.",
+        f"{count} problem{'s' if count != 1 else ''} found; nothing was written, "
+        "the last good site is unchanged.",
         file=sys.stderr,
     )
 

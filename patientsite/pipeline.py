@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import time
-import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from patientsite.checks.grading import Grader, grade_texts
-from patientsite.checks.links import (
-    check_glossary_use,
-    check_links,
-    check_readability,
-    pages_to_grade,
-    score_names,
-)
+from patientsite.checks.links import check_glossary_use, check_links
+from patientsite.checks.reading import check_readability, pages_to_grade, score_names
 from patientsite.content.changes import check_updated_dates
 from patientsite.content.load import load_content
 from patientsite.content.model import Content
-from patientsite.engine.cache import BuildCache, folder_fingerprint, key_of
-from patientsite.engine.unchanged import folder_listing
+from patientsite.engine.cache import (
+    BuildCache,
+    code_version,
+    content_fingerprint,
+    folder_fingerprint,
+    key_of,
+)
+from patientsite.engine.site_record import SiteRecord
 from patientsite.markdown.convert import MarkdownConverter, MarkdownUnreadable
 from patientsite.markdown.texts import PageText, Progress, convert_texts
-from patientsite.output.write import write_site
+from patientsite.output.write import KeptFile, write_site
 from patientsite.problems import ContentError, Problem, Problems
 from patientsite.project import BuildReport, Project
+from patientsite.render.project_files import (  # noqa: F401 — the preview takes two from here
+    TemplateFailed,
+    read_static_files,
+    refuse_links,
+    shown_path,
+    template_environment,
+    templates_as_problems,
+)
 from patientsite.render.site import OutputFile, SiteRenderer
+from patientsite.render.units import PageUnit, frame_key, other_units, page_units
 
 
 @dataclass(frozen=True)
@@ -65,42 +72,18 @@ def make_build(
     progress: Progress | None = None,
     grader: Grader | None = None,
 ) -> Build:
-    """The whole build but writing; `grader` measures reading grades (by default one is started if needed)."""
-    started = time.perf_counter()
-    cache = cache or BuildCache.in_memory()
-    problems = Problems()
-    content_key = _content_key(project)
-    with _grader_for(cache, content_key, grader) as measuring:
-        try:
-            content, as_keyed = _load_and_validate(project, problems, cache, content_key)
-            if (
-                not as_keyed
-            ):  # a file saved while it was read: keep nothing under a key that is not this content's
-                cache = BuildCache.in_memory()
-            check_updated_dates(project.content_dir, project.root, problems)  # against git: never cached
-            texts = _convert_texts(project, content, cache, progress)
-            finish_checks = _start_checks(content, texts, content_key, cache, problems, progress, measuring)
-            files = _render_site(
-                project,
-                content,
-                texts,
-                base_url or content.site.base_url,
-                content_key,
-                cache,
-                problems,
-                progress,
-            )  # while the grader measures
-            grades = finish_checks()
-            problems.raise_if_errors()
-        except ContentError:
-            cache.save(prune=False)
-            raise
-    cache.save()
-    pages = sum(1 for f in files if f.path.endswith(".html"))
-    report = BuildReport(
-        pages, len(files), problems.warnings, grades, time.perf_counter() - started, score_names(content)
-    )
-    return Build(content, texts, files, report)
+    """The whole build but writing, every file in memory (the preview serves them from there); `grader`
+    measures reading grades (by default one is started if needed)."""
+    made: list[list[OutputFile]] = []
+
+    def render_all(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
+        with templates_as_problems(project):
+            made.append(renderer.render_all(static_files))
+        finish()
+        return _counts(file.path for file in made[0])
+
+    content, texts, report = _run(project, base_url, cache, progress, grader, render_all)
+    return Build(content, texts, made[0] if made else [], report)
 
 
 def build_site(
@@ -110,15 +93,91 @@ def build_site(
     cache: BuildCache | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
+    """The site built into out_dir: the pages whose key changed rendered again, the files whose bytes
+    changed written, the others linked from the site there now; swapped in only once all is well."""
     cache = cache or BuildCache.in_memory()
-    files, report = check_site(project, base_url, cache, progress)
-    _write_unless_written(files, out_dir, cache)
-    return report
+    record = SiteRecord(cache, out_dir)
+
+    def render_and_write(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
+        renderer.use_static_files(static_files)  # the icon, which every page shows: part of the frame
+        frame = frame_key(renderer, folder_fingerprint(project.templates_dir), code_version())
+        pages: list[PageUnit] = []
+
+        def files() -> Iterator[OutputFile | KeptFile]:
+            for page in page_units(renderer, frame, record.kept_keys()):
+                pages.append(page)
+                yield record.staged(page.unit)
+            for unit in other_units(renderer, static_files, pages, cache.store("sections")):
+                yield record.staged(unit)
+            finish()  # the grades and the gate: a problem there stops the swap
+
+        with templates_as_problems(project):
+            write_site(files(), out_dir)
+        record.remember()
+        return _counts(record.made)
+
+    return _run(project, base_url, cache, progress, None, render_and_write)[2]
+
+
+Finish = Callable[[], None]  # waits for the reading grades; raises ContentError with every problem found
+Counts = tuple[int, int]  # pages, files
+Output = Callable[[SiteRenderer, dict[str, bytes], Finish], Counts]  # renders (and writes)
+
+
+def _counts(paths: Iterable[str]) -> Counts:
+    paths = list(paths)
+    return sum(1 for path in paths if path.endswith(".html")), len(paths)
+
+
+def _run(
+    project: Project,
+    base_url: str | None,
+    cache: BuildCache | None,
+    progress: Progress | None,
+    grader: Grader | None,
+    output: Output,
+) -> tuple[Content, dict[str, PageText], BuildReport]:
+    """The recipe: load → validate → convert → check, then `output` renders (and writes) while the grades
+    are measured; the cache around it all."""
+    started = time.perf_counter()
+    cache = cache or BuildCache.in_memory()
+    problems = Problems()
+    content_key = _content_key(project)
+    grades: dict[str, float] = {}
+    with _grader_for(cache, content_key, grader) as measuring:
+        try:
+            content, as_keyed = _load_and_validate(project, problems, cache, content_key)
+            if not as_keyed:  # a file saved while it was read: keep nothing under a key not this content's
+                cache = BuildCache.in_memory()
+            check_updated_dates(project.content_dir, project.root, problems)  # against git: never cached
+            texts = _convert_texts(project, content, cache, progress)
+            finish_checks = _start_checks(content, texts, content_key, cache, problems, progress, measuring)
+
+            def finish() -> None:
+                grades.update(finish_checks())
+                problems.raise_if_errors()
+
+            rendering = _render_site(
+                project, content, texts, base_url or content.site.base_url, problems, progress
+            )
+            counts = (0, 0)
+            try:
+                counts = output(*rendering, finish) if rendering else finish() or counts  # while grading
+            except TemplateFailed as failed:
+                problems.items.append(failed.problem)
+                finish()
+        except ContentError:
+            cache.save(prune=False)
+            raise
+    cache.save()
+    seconds = time.perf_counter() - started
+    report = BuildReport(*counts, problems.warnings, grades, seconds, score_names(content))
+    return content, texts, report
 
 
 def _content_key(project: Project) -> str:
     return key_of(
-        "content", _display(project.content_dir, project.root), folder_fingerprint(project.content_dir)
+        "content", shown_path(project.content_dir, project.root), content_fingerprint(project.content_dir)
     )
 
 
@@ -145,7 +204,7 @@ def _load_and_validate(
         problems.items.extend(found)
         return content, True
     loaded = load_content(project.content_dir, project.root, problems)
-    content = validate_content(loaded, _display(project.content_dir, project.root), problems)
+    content = validate_content(loaded, shown_path(project.content_dir, project.root), problems)
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
     if _content_key(project) != key:
@@ -176,7 +235,7 @@ def _convert_texts(
     try:
         return convert_texts(content, MarkdownConverter(), cache.store("texts"), progress)
     except MarkdownUnreadable as error:
-        file = f"{_display(project.content_dir, project.root)}/{error.page_key}"
+        file = f"{shown_path(project.content_dir, project.root)}/{error.page_key}"
         raise ContentError([Problem(file, 1, "text", error.message, error.hint)]) from None
 
 
@@ -189,8 +248,9 @@ def _start_checks(
     progress: Progress | None,
     grader: Grader | None,
 ) -> Callable[[], dict[str, float]]:
-    """Links now; reading grades measured meanwhile (each page's words once, then cached): call the result to
-    wait for the grades and the gate. Content that passed before, unchanged, passes again with the same grades."""
+    """Links now; reading grades measured meanwhile (each page's words once, then cached): call the result
+    to wait for the grades and the gate. Content that passed before, unchanged, passes again with the same
+    grades."""
     stored = cache.store("checks").get(content_key)
     if stored is not None:
         grades, found = stored
@@ -219,127 +279,18 @@ def _render_site(
     content: Content,
     texts: dict[str, PageText],
     base_url: str | None,
-    content_key: str,
-    cache: BuildCache,
     problems: Problems,
     progress: Progress | None,
-) -> list[OutputFile]:
-    """Every output file; the same content, templates, static files and base URL give the files of last time.
-
-    Nothing is rendered for content with problems already found (the grades may still be measuring)."""
+) -> tuple[SiteRenderer, dict[str, bytes]] | None:
+    """What renders the pages, and the static files; none for content with problems already found (the
+    grades may still be measuring), nor when a template or static file is a link (a problem too)."""
     if problems.errors:
-        return []
-    key = key_of(
-        "pages",
-        content_key,
-        folder_fingerprint(project.templates_dir),
-        folder_fingerprint(project.static_dir),
-        base_url,
-    )
-    stored = cache.store("pages").get(key)
-    if stored is not None:
-        return stored
+        return None
     if progress:
         progress("rendering", 0, 0)
     found = len(problems.errors)
-    _refuse_links(project.templates_dir, project, problems)
+    refuse_links(project.templates_dir, project, problems)
     static_files = read_static_files(project, problems)
     if len(problems.errors) > found:
-        return []  # a template or static file that is a link: reported with every other problem
-    renderer = SiteRenderer(content, texts, template_environment(project), base_url)
-    try:
-        files = _render(renderer, static_files, project)
-    except ContentError as error:  # a template that cannot be rendered: reported with every other problem
-        problems.items.extend(error.errors)
-        return []
-    cache.store("pages").put(key, files)
-    return files
-
-
-def _write_unless_written(files: list[OutputFile], out_dir: Path, cache: BuildCache) -> None:
-    """Write the site, unless the output folder still holds exactly these files from the last build."""
-    store = cache.store("written")
-    key = key_of("written", str(out_dir.absolute()), *(part for f in files for part in (f.path, f.content)))
-    if store.get(key) == folder_listing(out_dir):
-        return
-    write_site(files, out_dir)
-    store.put(key, folder_listing(out_dir))
-    store.save()
-
-
-def template_environment(project: Project) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def _render(renderer: SiteRenderer, static_files: dict[str, bytes], project: Project) -> list[OutputFile]:
-    try:
-        return renderer.render_all(static_files)
-    except jinja2.TemplateSyntaxError as error:
-        raise _template_problem(error.name or error.filename or "?", error.lineno, error.message, project)
-    except jinja2.TemplateError as error:
-        name, line = _template_frame(error)
-        raise _template_problem(name, line, str(error), project)
-
-
-def _template_problem(name: str, line: int, message: str, project: Project) -> ContentError:
-    file = _display(project.templates_dir / name, project.root)
-    problem = Problem(
-        file,
-        line or 1,
-        "template",
-        message or "cannot be rendered",
-        "fix the template; templates/README in the editing guide lists what each page receives",
-    )
-    return ContentError([problem])
-
-
-def _template_frame(error: BaseException) -> tuple[str, int]:
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".html"):
-            return Path(frame.filename).name, frame.lineno or 1
-    return "?", 1
-
-
-def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    if not project.static_dir.is_dir():
-        return files
-    for path in sorted(project.static_dir.rglob("*")):
-        if path.is_symlink():
-            problems.add(
-                _display(path, project.root),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file itself",
-            )
-        elif path.is_file() and not path.name.startswith("."):
-            files[path.relative_to(project.static_dir).as_posix()] = path.read_bytes()
-    return files
-
-
-def _refuse_links(folder: Path, project: Project, problems: Problems) -> None:
-    """A symbolic link among the templates could bring any file of the machine into the site."""
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_symlink():
-            problems.add(
-                _display(path, project.root),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file itself",
-            )
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return None
+    return SiteRenderer(content, texts, template_environment(project), base_url), static_files

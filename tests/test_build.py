@@ -245,7 +245,8 @@ def test_a_page_above_the_reading_grade_limit_fails_the_build(tmp_path):
 def test_an_output_folder_inside_static_or_holding_the_project_is_refused_before_anything_is_written(
     tmp_path,
 ):
-    """Inside static/, each build republished the one before inside the next; --out / walked the whole disk."""
+    """Inside static/, each build republished the one before inside the next; --out / walked the whole
+    disk."""
     project = make_project(tmp_path / "project")
     static_before = snapshot(project / "static")
     for out, said in (("static/site", "is inside static/"), ("/", "holds the project itself")):
@@ -253,3 +254,23 @@ def test_an_output_folder_inside_static_or_holding_the_project_is_refused_before
         assert result.returncode == 2, result.stderr
         assert said in result.stderr and "Traceback" not in result.stderr
     assert snapshot(project / "static") == static_before
+
+
+def test_a_template_that_cannot_be_rendered_is_a_problem_in_its_file_and_nothing_is_written(tmp_path):
+    from patientsite.pipeline import Project, build_site, check_site
+    from patientsite.problems import ContentError
+
+    project = make_project(tmp_path / "project")
+    base = project / "templates" / "base.html"
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text.replace("</footer>", "{{ no_such_value }}</footer>", 1), encoding="utf-8")
+    for attempt in (
+        lambda: build_site(Project(project), tmp_path / "out"),
+        lambda: check_site(Project(project)),
+    ):
+        with pytest.raises(ContentError) as raised:
+            attempt()
+        problems = [p for p in raised.value.errors if p.field == "template"]
+        assert [p.file for p in problems] == ["templates/base.html"], raised.value.errors
+        assert "no_such_value" in problems[0].message
+    assert not (tmp_path / "out").exists()

@@ -19,11 +19,12 @@ from patientsite.engine.workers import map_in_order
 from patientsite.markdown import texts
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import ContentError
-from patientsite.render import site as render
+from patientsite.render import units
 
 CAUSES = "content/anaemia/causes.md"
-# The modules that hand the build's work to map_in_order (grading's runs in the grader process, out of sight).
-PARALLEL_STAGES = [texts, checks, render]
+# The modules that hand the build's work to workers (grading's runs in the grader process, out of sight), and
+# the function of workers.py each calls.
+PARALLEL_STAGES = {texts: "map_in_order", checks: "map_in_order", units: "imap_in_order"}
 Pids = dict[str, set[int]]  # the processes that did each stage's work
 
 
@@ -136,9 +137,9 @@ def test_a_failed_build_keeps_the_cache_of_the_last_good_one(tmp_path):
 def test_a_warm_build_leaves_an_unchanged_site_untouched_but_repairs_a_changed_one(tmp_path):
     project = make_project(tmp_path / "project")
     cold = build(project)
-    times = {path: path.stat().st_mtime_ns for path in (project / "site").rglob("*")}
+    files = _files_on_disk(project / "site")
     build(project)
-    assert {path: path.stat().st_mtime_ns for path in (project / "site").rglob("*")} == times
+    assert _files_on_disk(project / "site") == files, "a warm build wrote files whose bytes did not change"
     (project / "site" / "anaemia" / "causes.html").write_text("edited by hand")
     assert build(project) == cold
 
@@ -152,6 +153,25 @@ def test_key_of_keeps_its_parts_apart():
 def test_workers_return_results_in_the_order_of_the_items():
     items = list(range(100))
     assert map_in_order(_square, items, workers=2) == [item * item for item in items]
+
+
+def test_workers_do_the_work_in_other_processes_and_give_it_back_in_order():
+    results = map_in_order(_pid_and_square, list(range(200)), workers=2, items_per_worker=1)
+    assert os.getpid() not in {pid for pid, _ in results}, "the work was done here, not in workers"
+    assert [square for _, square in results] == [item * item for item in range(200)]
+
+
+def test_streamed_results_come_in_order_as_the_workers_finish():
+    results = workers.imap_in_order(_pid_and_square, list(range(200)), workers=2, items_per_worker=1)
+    first = next(results)
+    assert first == (first[0], 0) and first[0] != os.getpid()
+    assert [square for _, square in results] == [item * item for item in range(1, 200)]
+
+
+def test_the_least_work_for_a_worker_is_read_at_each_call(monkeypatch):
+    """Lowering MIN_ITEMS_PER_WORKER starts workers for a few items (the tests rely on it)."""
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
+    assert os.getpid() not in {pid for pid, _ in map_in_order(_pid_and_square, [1, 2, 3, 4], workers=2)}
 
 
 def test_little_work_is_done_here_without_starting_workers():
@@ -181,20 +201,35 @@ def _build_noting_pids(
     processes that did each stage's work."""
     pids: Pids = {module.__name__: set() for module in PARALLEL_STAGES}
     with monkeypatch.context() as patch:
-        for module in PARALLEL_STAGES:
-            patch.setattr(module, "map_in_order", _noting_pids(pids[module.__name__], worker_count))
+        for module, name in PARALLEL_STAGES.items():
+            patch.setattr(module, name, _noting_pids(pids[module.__name__], worker_count, name))
         site = build(project, out, BuildCache.in_memory())
     return site, pids
 
 
-def _noting_pids(pids: set[int], worker_count: int) -> Callable:
+def _noting_pids(pids: set[int], worker_count: int, name: str) -> Callable:
     def map_noting_pids(function: Callable, items: Sequence, **options) -> list:
         options.update(workers=worker_count, items_per_worker=1)
         results = workers.map_in_order(lambda item: (os.getpid(), function(item)), items, **options)
         pids.update(pid for pid, _ in results)
         return [result for _, result in results]
 
-    return map_noting_pids
+    def imap_noting_pids(function: Callable, items: Sequence, **options):
+        options.update(workers=worker_count, items_per_worker=1)
+        for pid, result in workers.imap_in_order(
+            lambda item: (os.getpid(), function(item)), items, **options
+        ):
+            pids.add(pid)
+            yield result
+
+    return imap_noting_pids if name == "imap_in_order" else map_noting_pids
+
+
+def _files_on_disk(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Each file under a folder with its inode and time: the same for a file not written again."""
+    return {
+        path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in folder.rglob("*") if path.is_file()
+    }
 
 
 def _with_checksum(header: bytes, payload: bytes) -> bytes:
@@ -203,6 +238,10 @@ def _with_checksum(header: bytes, payload: bytes) -> bytes:
 
 def _square(item: int) -> int:
     return item * item
+
+
+def _pid_and_square(item: int) -> tuple[int, int]:
+    return os.getpid(), item * item
 
 
 def _pid(item: int) -> int:

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from patientsite.checks.links import GradedPage, reading_score
+from patientsite.checks.reading import GradedPage, reading_score
 from patientsite.engine import lifeline  # noqa: F401 — the grader and its workers end with the command
 from patientsite.engine.cache import Store, key_of
 from patientsite.engine.workers import map_in_order

@@ -1,7 +1,5 @@
 """Checks: links and #anchors resolve in every language, and every glossary term is used somewhere.
-
-The readability gate is checks/reading.py; its names are imported here too for the modules that still take
-them from this one (pipeline.py, preview/server.py, checks/grading.py).
+The readability gate is checks/reading.py.
 """
 
 from __future__ import annotations
@@ -10,11 +8,6 @@ import difflib
 import posixpath
 from collections.abc import Iterator
 
-from patientsite.checks.reading import GradedPage as GradedPage
-from patientsite.checks.reading import check_readability as check_readability
-from patientsite.checks.reading import pages_to_grade as pages_to_grade
-from patientsite.checks.reading import reading_score as reading_score
-from patientsite.checks.reading import score_names as score_names
 from patientsite.content.model import Content, Page, Topic
 from patientsite.markdown.anchors import anchors_by_key
 from patientsite.markdown.glossary import unused_terms

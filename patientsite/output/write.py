@@ -5,6 +5,8 @@ written, so a failed or interrupted build leaves the last good site exactly as i
 folders trade places in one step, so the output folder is never missing, not even for an instant; elsewhere
 the old one is moved aside first, and a build killed between the two moves is mended by the next build.
 One build at a time writes into a folder (a lock file beside it); a second one waits for the first.
+A file the build did not change (a `KeptFile`) is hard-linked from the current site into the new folder
+(copied where links are not possible), so it is not written again and keeps its time.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,11 +37,19 @@ LOCK_PREFIX = ".writing-"
 SITE_MARKERS = (".nojekyll", "index.html")
 
 
+@dataclass(frozen=True)
+class KeptFile:
+    """A file whose bytes are those of the file at the same path in the current site."""
+
+    path: str
+
+
 class OutputFolderError(Exception):
     """The output folder cannot be used (it holds something that is not a built site)."""
 
 
-def write_site(files: list[OutputFile], out_dir: Path) -> None:
+def write_site(files: Iterable[OutputFile | KeptFile], out_dir: Path) -> None:
+    """Write the files (taken one at a time: each may be let go once written) and swap them in."""
     out_dir = out_dir.absolute()
     _refuse_foreign_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -46,15 +57,15 @@ def write_site(files: list[OutputFile], out_dir: Path) -> None:
         _write_and_swap(files, out_dir)
 
 
-def _write_and_swap(files: list[OutputFile], out_dir: Path) -> None:
+def _write_and_swap(files: Iterable[OutputFile | KeptFile], out_dir: Path) -> None:
     recover_interrupted(out_dir)
     # Named before it is made, so that a Ctrl+C the instant after it appears still finds it to remove.
     staging = out_dir.parent / f"{STAGING_PREFIX}{out_dir.name}-{secrets.token_hex(6)}"
     try:
         staging.mkdir(mode=0o700)
         folders = {staging}  # made already: each folder is made once, not once a file
-        for file in sorted(files, key=lambda f: f.path):
-            _write_file(staging, file, folders)
+        for file in files:
+            _write_file(staging, file, folders, out_dir)
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -112,7 +123,7 @@ def recover_interrupted(out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_file(root: Path, file: OutputFile, folders: set[Path]) -> None:
+def _write_file(root: Path, file: OutputFile | KeptFile, folders: set[Path], current: Path) -> None:
     # The staging folder is new and holds only what this build wrote (no links), so reading '..' in the path
     # is enough to know where the file would land: no need to ask the system about every folder on the way.
     relative = os.path.normpath(file.path)
@@ -122,7 +133,19 @@ def _write_file(root: Path, file: OutputFile, folders: set[Path]) -> None:
     if target.parent not in folders:
         target.parent.mkdir(parents=True, exist_ok=True)
         folders.add(target.parent)
-    target.write_bytes(file.content)
+    if isinstance(file, KeptFile):
+        _keep(current / relative, target)
+    else:
+        target.write_bytes(file.content)
+
+
+def _keep(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -141,7 +164,8 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 
 def _exchange(first: Path, second: Path) -> bool:
-    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); False where that is not possible."""
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); False where that is not
+    possible."""
     renameat2 = _renameat2()
     if renameat2 is None:
         return False
@@ -171,8 +195,8 @@ def _renameat2():
 
 
 def check_output_folder(out_dir: Path, project: Project) -> None:
-    """Refuse, before anything looks inside it, an output folder that a build must never replace: one that holds
-    the project (the whole disk, with --out /), or one inside a folder the site is made from."""
+    """Refuse, before anything looks inside it, an output folder that a build must never replace: one that
+    holds the project (the whole disk, with --out /), or one inside a folder the site is made from."""
     out_dir = out_dir.resolve()
     if out_dir == project.root.resolve() or out_dir in project.root.resolve().parents:
         raise OutputFolderError(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -45,10 +46,16 @@ def index_path(language: str) -> str:
 
 
 def search_index_script(
-    edition: Content, texts: dict[str, PageText], paths: dict[str, str], messages: dict[str, str]
+    edition: Content,
+    texts: dict[str, PageText],
+    paths: dict[str, str],
+    messages: dict[str, str],
+    sections_of: Callable[[Page | Topic, PageText], list[Section]] | None = None,
 ) -> str:
     """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
-    results say ("found": "Found {count}:", "none"), which every page would carry otherwise."""
+    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `sections_of`
+    gives a page's sections (by default page_sections; the build's cache keeps them)."""
+    sections_of = sections_of or page_sections
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
@@ -64,7 +71,7 @@ def search_index_script(
     ]
     for page, known, of_page in groups:
         pages.append([page.title, relative_url(here, paths[page.key])])
-        for section in page_sections(page, texts[page.key]):
+        for section in sections_of(page, texts[page.key]):
             words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
             used = {n for n in known if patterns[n].search(words)} | set(
                 of_page if section.anchor == TOP else ()

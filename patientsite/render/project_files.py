@@ -1,0 +1,101 @@
+"""Project files: what rendering reads from the project besides the content — the templates (as a Jinja
+environment; a template that cannot be rendered is a Problem in its file) and the static files."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import jinja2
+
+from patientsite.problems import Problem, Problems
+from patientsite.project import Project
+
+
+def template_environment(project: Project) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class TemplateFailed(Exception):
+    """A template could not be rendered: its problem, reported with every other problem of the build."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@contextmanager
+def templates_as_problems(project: Project) -> Iterator[None]:
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        name, line, message = error.name or error.filename or "?", error.lineno, error.message
+        raise TemplateFailed(_template_problem(name, line, message, project)) from None
+    except jinja2.TemplateError as error:
+        name, line = _template_frame(error)
+        raise TemplateFailed(_template_problem(name, line, str(error), project)) from None
+
+
+def _template_problem(name: str, line: int, message: str, project: Project) -> Problem:
+    file = shown_path(project.templates_dir / name, project.root)
+    return Problem(
+        file,
+        line or 1,
+        "template",
+        message or "cannot be rendered",
+        "fix the template; templates/README in the editing guide lists what each page receives",
+    )
+
+
+def _template_frame(error: BaseException) -> tuple[str, int]:
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return Path(frame.filename).name, frame.lineno or 1
+    return "?", 1
+
+
+def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    if not project.static_dir.is_dir():
+        return files
+    for path in sorted(project.static_dir.rglob("*")):
+        if path.is_symlink():
+            problems.add(
+                shown_path(path, project.root),
+                1,
+                "file",
+                "is a symbolic link",
+                "replace the link with the file itself",
+            )
+        elif path.is_file() and not path.name.startswith("."):
+            files[path.relative_to(project.static_dir).as_posix()] = path.read_bytes()
+    return files
+
+
+def refuse_links(folder: Path, project: Project, problems: Problems) -> None:
+    """A symbolic link among the templates could bring any file of the machine into the site."""
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_symlink():
+            problems.add(
+                shown_path(path, project.root),
+                1,
+                "file",
+                "is a symbolic link",
+                "replace the link with the file itself",
+            )
+
+
+def shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,156 @@
+"""Units: the site's output files one at a time, each with a key of everything it is made from.
+
+A page's key is a hash of its view (what the page itself shows: its own text, its topic, the sources it
+cites, its neighbours' titles) and of the frame that every page shows (each language's site settings,
+strings, navigation and home page, the topics' names, every page's path, the glossaries that explain words,
+the icon, the base URL), with the templates and the version of the code. A page whose key is the one it had
+when the file now in the output folder was written is not rendered again: that file is kept. Editing one
+section's words therefore renders that section again, and the pages of its topic that show it, not the site.
+
+The files every page cannot know (search indexes, the sitemap, robots.txt, 404, the static files) are made on
+every build: they are few, and the writer keeps those whose bytes did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from patientsite.content.model import Content, Page, Topic
+from patientsite.engine.cache import Store, key_of
+from patientsite.engine.workers import imap_in_order
+from patientsite.markdown.texts import PageText, text_cache_key
+from patientsite.render.paths import asset_path
+from patientsite.render.search import Section, index_path, page_sections, search_index_script
+from patientsite.render.site import (
+    SCRIPT_BUNDLES,
+    OutputFile,
+    PageView,
+    RenderedPage,
+    SiteRenderer,
+)
+
+PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One output file: its path, the key of what it is made from, and its bytes (None: not rendered,
+    because the file the last build wrote for this key is still in the output folder)."""
+
+    path: str
+    key: str
+    content: bytes | None
+
+
+@dataclass(frozen=True)
+class PageUnit:
+    unit: Unit
+    updated: date
+    listed: bool  # in the sitemap
+
+
+def frame_key(renderer: SiteRenderer, templates: str, code: str) -> str:
+    """A hash of what every page shows besides its own view (see the module's docstring)."""
+    content = renderer.content
+    parts: list[str] = [templates, code, repr(renderer.base_url), renderer.icon_uri]
+    for edition in content.editions:
+        parts += [repr(edition.site), repr(edition.home)]
+        parts += [
+            repr((t.key, t.slug, t.title, t.other_names, t.draft, t.untranslated)) for t in edition.topics
+        ]
+    parts += [repr(sorted(renderer.paths.items())), repr(sorted(renderer.untranslated_paths))]
+    for language, glossaries in renderer.glossaries.items():
+        parts += [language, *(repr((key, glossary.by_form)) for key, glossary in glossaries.items())]
+    return key_of("frame", *parts)
+
+
+def page_key(view: PageView, frame: str) -> str:
+    """The key of one page: its view, in the frame. A view's repr names every value it holds."""
+    return key_of("page", frame, hashlib.sha256(repr(view).encode()).hexdigest())
+
+
+def page_units(renderer: SiteRenderer, frame: str, kept: Mapping[str, str]) -> Iterator[PageUnit]:
+    """Every page of every language in the order of the site, rendered unless `kept` (path → key of the file
+    in the output folder) has its key; in parts, on every core, each yielded when done."""
+    parts = [part for edition in renderer.content.editions for part in _parts(renderer, edition)]
+    render = partial(_render_part, renderer, frame, kept)
+    for rendered in imap_in_order(render, parts, items_per_worker=PARTS_PER_WORKER):
+        yield from rendered
+
+
+def other_units(
+    renderer: SiteRenderer,
+    static_files: dict[str, bytes],
+    pages: list[PageUnit],
+    sections: Store | None = None,
+) -> Iterator[Unit]:
+    """The files that are not pages: 404, the static files, the search indexes, robots.txt, the sitemap.
+    `sections` keeps each page's sections for the search index, found by what they are made from."""
+    content = renderer.content
+    files = [renderer.render_not_found()]
+    files += [OutputFile(asset_path(name), data) for name, data in sorted(bundled(static_files).items())]
+    files += [search_index_file(renderer, edition, sections) for edition in content.editions]
+    files += [OutputFile("robots.txt", renderer.robots_txt().encode()), OutputFile(".nojekyll", b"")]
+    if renderer.base_url:
+        listed = [RenderedPage(OutputFile(p.unit.path, b""), p.updated, p.listed) for p in pages]
+        files.append(OutputFile("sitemap.xml", renderer.sitemap_xml(listed).encode()))
+    for file in files:
+        yield Unit(file.path, key_of("file", file.content), file.content)
+
+
+def search_index_file(renderer: SiteRenderer, edition: Content, sections: Store | None) -> OutputFile:
+    """SiteRenderer.search_index_file, with each page's sections from the cache when they are there."""
+    words = renderer.words[edition.site.language]
+    messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
+    sections_of = partial(_cached_sections, sections) if sections is not None else None
+    script = search_index_script(edition, renderer.texts, renderer.paths, messages, sections_of)
+    return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
+
+
+def _cached_sections(store: Store, page: Page | Topic, text: PageText) -> list[Section]:
+    """A page's sections: made from its title, its questions' and terms' names and places, and its text
+    (which text_cache_key names)."""
+    questions, terms = (page.questions, page.terms) if isinstance(page, Page) else ((), ())
+    names = repr(([(q.anchor, q.question) for q in questions], [(t.anchor, t.term) for t in terms]))
+    key = key_of("sections", text_cache_key(page.key, page), page.title, names)
+    found = store.get(key)
+    if found is None:
+        found = page_sections(page, text)
+        store.put(key, found)
+    return found  # type: ignore[return-value]
+
+
+def bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """The static files, and each script of SCRIPT_BUNDLES made of its parts (when its first part is
+    there)."""
+    files = dict(static_files)
+    for name, parts in SCRIPT_BUNDLES.items():
+        if parts[0] in static_files:
+            files[name] = b"\n".join(static_files[part] for part in parts if part in static_files)
+    return files
+
+
+def _parts(renderer: SiteRenderer, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
+    """The pages of one language in parts that render apart: the home page and the site's other pages, each
+    topic's pages, the A to Z page."""
+    return [
+        lambda: [renderer.home_view(edition), *map(renderer.site_page_view, edition.pages)],
+        *(partial(renderer.topic_views, topic) for topic in edition.topics),
+        lambda: [renderer.a_z_view(edition)],
+    ]
+
+
+def _render_part(
+    renderer: SiteRenderer, frame: str, kept: Mapping[str, str], views: Callable[[], Iterable[PageView]]
+) -> list[PageUnit]:
+    units = []
+    for view in views():
+        key = page_key(view, frame)
+        content = None if kept.get(view.path) == key else renderer.render_page(view).content
+        listed = not (view.topic and view.topic.draft) and not view.untranslated
+        units.append(PageUnit(Unit(view.path, key, content), view.updated, listed))
+    return units

@@ -1,0 +1,120 @@
+"""Incremental builds: after any edit, a warm build writes exactly what a cold build of the same project
+writes; an edit to one section's words renders and writes only the files it changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from projects import FIXTURES, make_project, overlay, snapshot
+
+from patientsite.content import load
+from patientsite.engine import cache as cache_module
+from patientsite.engine.cache import CACHE_FOLDER, BuildCache, content_fingerprint
+from patientsite.pipeline import Project, build_site
+
+CAUSES = "content/anaemia/causes.md"
+BASE_URL = "https://user.github.io/repo/"
+# Each edit: (file, old text, new text); every one changes what some page shows.
+EDITS = {
+    "a section's body": (CAUSES, "Losing blood is a common cause", "Bleeding is a common cause"),
+    "a topic's title": ("content/anaemia/topic.yaml", "title: Anaemia", "title: Anaemia (low iron)"),
+    "a glossary term's meaning": (
+        "content/anaemia/glossary.yaml",
+        "carries oxygen.",
+        "carries oxygen round the body.",
+    ),
+    "a source": ("content/anaemia/topic.yaml", "publisher: NHS", "publisher: NHS England"),
+    "the strings": ("content/strings.yaml", "home: Home", "home: Start"),
+    "a template": ("templates/base.html", "</footer>", "</footer>\n<!-- a template change -->"),
+    "a static file": ("static/style.css", ":root", "/* a change */\n:root"),
+    "the icon": ("static/icon.svg", "<svg", "<!-- a change -->\n<svg"),
+    "a Spanish translation": (
+        "content/es/anaemia/causes.md",
+        "Perder sangre es una causa común",
+        "Sangrar es una causa común",
+    ),
+}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """The small site in English and Spanish, built once (its cache warm)."""
+    root = make_project(tmp_path / "project")
+    overlay(root, FIXTURES / "bilingual")
+    build(root)
+    return root
+
+
+def build(project: Path, out: str = "site", base_url: str | None = None, cold: bool = False) -> dict:
+    cache = BuildCache.in_memory() if cold else BuildCache.for_project(project)
+    build_site(Project(project), project / out, base_url, cache=cache)
+    return snapshot(project / out)
+
+
+def edit(project: Path, name: str, old: str, new: str) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("what", list(EDITS))
+def test_after_each_kind_of_edit_a_warm_build_writes_what_a_cold_build_writes(project, what):
+    before = snapshot(project / "site")
+    edit(project, *EDITS[what])
+    warm = build(project)
+    assert warm == build(project, "cold-site", cold=True)
+    assert warm != before, f"editing {what} changed nothing in the site"
+
+
+def test_after_a_new_base_url_a_warm_build_writes_what_a_cold_build_writes(project):
+    warm = build(project, base_url=BASE_URL)
+    assert warm == build(project, "cold-site", base_url=BASE_URL, cold=True)
+    assert "sitemap.xml" in warm
+
+
+def test_editing_one_sections_words_rewrites_only_the_files_that_change(project):
+    site = project / "site"
+    before = {path: (file.stat().st_ino, file.read_bytes()) for path, file in _files(site).items()}
+    edit(project, *EDITS["a section's body"])
+    build(project)
+    after = {path: (file.stat().st_ino, file.read_bytes()) for path, file in _files(site).items()}
+    assert after.keys() == before.keys()
+    changed = {path for path in after if after[path][1] != before[path][1]}
+    rewritten = {path for path in after if after[path][0] != before[path][0]}
+    assert "anaemia/causes.html" in changed
+    assert "anaemia/handout.html" in changed  # the handout holds every section
+    assert "index.html" not in changed and "es/anaemia/causes.html" not in changed
+    assert rewritten == changed, (
+        "a file whose bytes did not change was written again, or one that did was not"
+    )
+
+
+def test_the_cache_keeps_no_page_of_the_site(project):
+    """The cache holds what saves work (keys, digests, converted texts), not every output file."""
+    page = (project / "site" / "anaemia" / "faq.html").read_bytes()
+    start = page.index(b"<body")
+    sample = page[start : start + 400]
+    for path in (project / CACHE_FOLDER).iterdir():
+        assert sample not in path.read_bytes(), f"{path.name} holds the FAQ page's HTML"
+
+
+def test_the_content_fingerprint_covers_only_the_files_the_loader_reads(tmp_path):
+    content = make_project(tmp_path / "project") / "content"
+    fingerprint = content_fingerprint(content)
+    (content / "notes.txt").write_text("an editor's notes")
+    (content / ".draft.md").write_text("a hidden file")
+    (content / ".git").mkdir()
+    (content / ".git" / "HEAD.md").write_text("inside a hidden folder")
+    assert content_fingerprint(content) == fingerprint
+    (content / "anaemia" / "new.md").write_text("---\ntitle: New\n---\n")
+    assert content_fingerprint(content) != fingerprint
+
+
+def test_the_fingerprint_knows_the_loaders_kinds_of_file():
+    assert cache_module.CONTENT_SUFFIXES == load.CONTENT_SUFFIXES
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
