@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from patientsite.checks.grading import Grader, grade_texts
@@ -36,7 +36,7 @@ from patientsite.render.project_files import (  # noqa: F401 — the preview tak
     templates_as_problems,
 )
 from patientsite.render.site import OutputFile, SiteRenderer
-from patientsite.render.units import PageUnit, frame_key, other_units, page_units
+from patientsite.render.units import PageUnit, Unit, frame_key, other_units, page_units
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Build:
     texts: dict[str, PageText]
     files: list[OutputFile]
     report: BuildReport
+    keys: dict[str, str] = field(default_factory=dict)  # each file's key: what the next build compares
 
 
 def check_site(
@@ -71,19 +72,49 @@ def make_build(
     cache: BuildCache | None = None,
     progress: Progress | None = None,
     grader: Grader | None = None,
+    previous: Build | None = None,
 ) -> Build:
     """The whole build but writing, every file in memory (the preview serves them from there); `grader`
-    measures reading grades (by default one is started if needed)."""
-    made: list[list[OutputFile]] = []
+    measures reading grades (by default one is started if needed). A page whose key is the one it had in
+    `previous` is not rendered again: its bytes are taken from there."""
+    made: list[Build] = []
+    earlier = {file.path: file.content for file in previous.files} if previous else {}
+    kept = previous.keys if previous else {}
 
-    def render_all(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
+    def render_in_memory(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
         with templates_as_problems(project):
-            made.append(renderer.render_all(static_files))
+            units = list(_units(project, renderer, static_files, cache, kept))
         finish()
-        return _counts(file.path for file in made[0])
+        files = [
+            OutputFile(unit.path, earlier[unit.path] if unit.content is None else unit.content)
+            for unit in units
+        ]
+        made.append(
+            Build(renderer.content, renderer.texts, files, BuildReport(), {u.path: u.key for u in units})
+        )
+        return _counts(file.path for file in files)
 
-    content, texts, report = _run(project, base_url, cache, progress, grader, render_all)
-    return Build(content, texts, made[0] if made else [], report)
+    content, texts, report = _run(project, base_url, cache, progress, grader, render_in_memory)
+    files, keys = (made[0].files, made[0].keys) if made else ([], {})
+    return Build(content, texts, files, report, keys)
+
+
+def _units(
+    project: Project,
+    renderer: SiteRenderer,
+    static_files: dict[str, bytes],
+    cache: BuildCache | None,
+    kept: Mapping[str, str],
+) -> Iterator[Unit]:
+    """Every output file as a unit, pages first; a page whose key `kept` holds is not rendered."""
+    renderer.use_static_files(static_files)  # the icon, which every page shows: part of the frame
+    frame = frame_key(renderer, folder_fingerprint(project.templates_dir), code_version())
+    pages: list[PageUnit] = []
+    for page in page_units(renderer, frame, kept):
+        pages.append(page)
+        yield page.unit
+    sections = cache.store("sections") if cache else None
+    yield from other_units(renderer, static_files, pages, sections)
 
 
 def build_site(
@@ -99,15 +130,8 @@ def build_site(
     record = SiteRecord(cache, out_dir)
 
     def render_and_write(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
-        renderer.use_static_files(static_files)  # the icon, which every page shows: part of the frame
-        frame = frame_key(renderer, folder_fingerprint(project.templates_dir), code_version())
-        pages: list[PageUnit] = []
-
         def files() -> Iterator[OutputFile | KeptFile]:
-            for page in page_units(renderer, frame, record.kept_keys()):
-                pages.append(page)
-                yield record.staged(page.unit)
-            for unit in other_units(renderer, static_files, pages, cache.store("sections")):
+            for unit in _units(project, renderer, static_files, cache, record.kept_keys()):
                 yield record.staged(unit)
             finish()  # the grades and the gate: a problem there stops the swap
 

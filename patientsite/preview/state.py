@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from patientsite.checks.grading import Grader
 from patientsite.engine.cache import BuildCache
-from patientsite.pipeline import Project, make_build
+from patientsite.pipeline import Build, Project, make_build
 from patientsite.preview.pages import error_page, served_page, with_reload_script
 from patientsite.problems import ContentError, Problem
 
@@ -60,6 +60,9 @@ class Preview:
         self.grader = grader  # kept running: each rebuild measures only new words, with the dictionary loaded
         self.files: dict[str, bytes] = {}  # the last good build's files, by path
         self.built = False  # whether any build has succeeded yet
+        self.last_build: Build | None = (
+            None  # its pages are kept by the next build when their key is the same
+        )
         self.errors: list[Problem] = []  # what is wrong now; the browser shows these over the pages
         self.generation = 1  # counts rebuilds that changed what is served (from 1: livereload.js drops a 0)
         self.lock = threading.Lock()  # files, errors and generation change together
@@ -73,11 +76,14 @@ class Preview:
         """The build, as `build.py` makes it, shown: its files, or its problems over the last good files."""
         started = time.perf_counter()
         try:
-            build = make_build(self.project, self.base_url, self.cache, grader=self.grader)
+            build = make_build(
+                self.project, self.base_url, self.cache, grader=self.grader, previous=self.last_build
+            )
         except ContentError as error:
             return self._show_errors(error.errors, started)
         except Exception as error:  # noqa: BLE001 — a bug of ours must not end the preview: shown, retried
             return self._show_errors([unexpected_problem(error)], started)
+        self.last_build = build
         return self._show_files({file.path: file.content for file in build.files}, started)
 
     def page(self, path: str) -> Reply:

@@ -8,9 +8,8 @@ the site's other files are made: 404.html, the search indexes, the scripts, robo
 
 from __future__ import annotations
 
-import functools
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
@@ -20,7 +19,6 @@ from markupsafe import Markup
 
 from patientsite.checker.script_data import checker_script_data
 from patientsite.content.model import Content, Page, Topic
-from patientsite.engine.workers import map_in_order
 from patientsite.markdown.glossary import Glossary, glossaries
 from patientsite.markdown.texts import PageText, disclaimer_key
 from patientsite.render.explaining import explained_view
@@ -36,13 +34,12 @@ from patientsite.render.paths import (
     relative_url,
 )
 from patientsite.render.printed_views import handout_view, leaflet_view
-from patientsite.render.search import index_path, search_index_script
+from patientsite.render.search import index_path
 from patientsite.render.structured_data import json_ld, safe_json
 from patientsite.render.views import Alternate, Link, OutputFile, PageView
 
 ICON = "icon.svg"
 NO_ICON = "data:,"  # an empty icon: the browser asks for no /favicon.ico either
-PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
 # A page loads one script (its budget is three requests: the page, its stylesheet, one script), so the checker
 # page's script carries the search field's too, and the A to Z page's the search itself, which its own box
 # uses at once; every other page loads the search field's script alone, which adds the search when it is used.
@@ -92,42 +89,6 @@ class SiteRenderer:
         self.languages = Languages(content, base_url)
         self.views = PageViews(content, texts, self.paths, self.languages, base_url)
         self.glossaries = {language: glossaries(e, texts) for language, e in self.languages.editions.items()}
-
-    def render_all(self, static_files: dict[str, bytes]) -> list[OutputFile]:
-        self.use_static_files(static_files)
-        parts = [part for edition in self.content.editions for part in self._parts(edition)]
-        rendered = map_in_order(self._render_part, parts, items_per_worker=PARTS_PER_WORKER)
-        pages = [page for part in rendered for page in part]
-        files = [page.file for page in pages]
-        files.append(self.render_not_found())
-        files.extend(
-            OutputFile(asset_path(name), data) for name, data in sorted(_bundled(static_files).items())
-        )
-        files.extend(self.search_index_file(edition) for edition in self.content.editions)
-        files.append(OutputFile("robots.txt", self.robots_txt().encode()))
-        files.append(OutputFile(".nojekyll", b""))
-        if self.base_url:
-            files.append(OutputFile("sitemap.xml", self.sitemap_xml(pages).encode()))
-        return files
-
-    def _parts(self, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
-        """The pages of one language in parts that render apart (on every core), in the order of the site:
-        the home page and the site's other pages, each topic's pages, the A to Z page."""
-        return [
-            lambda: [self.home_view(edition), *map(self.site_page_view, edition.pages)],
-            *(functools.partial(self.topic_views, topic) for topic in edition.topics),
-            lambda: [self.a_z_view(edition)],
-        ]
-
-    def _render_part(self, views: Callable[[], Iterable[PageView]]) -> list[RenderedPage]:
-        return [
-            RenderedPage(
-                self.render_page(view),
-                view.updated,
-                listed=not (view.topic and view.topic.draft) and not view.untranslated,
-            )
-            for view in views()
-        ]
 
     def use_static_files(self, static_files: dict[str, bytes]) -> None:
         """What pages take from the static files (render_page needs it; the preview renders a few pages)."""
@@ -195,15 +156,6 @@ class SiteRenderer:
             context = self._context(view)
         html = self.environment.get_template("404.html").render(**context)
         return OutputFile(NOT_FOUND_PATH, html.encode("utf-8"))
-
-    def search_index_file(self, edition: Content) -> OutputFile:
-        words = self.languages.words[edition.site.language]
-        messages = {
-            "found": words.text("search_found", count="{count}"),
-            "none": words.text("search_nowhere"),
-        }
-        script = search_index_script(edition, self.texts, self.paths, messages)
-        return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
 
     def robots_txt(self) -> str:
         """Every crawler may read every page; with the base URL known, it is told where the sitemap is."""
@@ -284,16 +236,6 @@ class SiteRenderer:
             "format_date": words.date,
             "format_partial_date": words.partial_date,
         }
-
-
-def _bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
-    """The static files, and each script of SCRIPT_BUNDLES made of its parts (when its first part is
-    there)."""
-    bundled = dict(static_files)
-    for name, parts in SCRIPT_BUNDLES.items():
-        if parts[0] in static_files:
-            bundled[name] = b"\n".join(static_files[part] for part in parts if part in static_files)
-    return bundled
 
 
 def _svg_data_uri(svg: bytes) -> str:

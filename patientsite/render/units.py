@@ -62,7 +62,7 @@ def frame_key(renderer: SiteRenderer, templates: str, code: str) -> str:
         parts += [
             repr((t.key, t.slug, t.title, t.other_names, t.draft, t.untranslated)) for t in edition.topics
         ]
-    parts += [repr(sorted(renderer.paths.items())), repr(sorted(renderer.untranslated_paths))]
+    parts += [repr(sorted(renderer.paths.items())), repr(sorted(renderer.languages.untranslated_paths))]
     for language, glossaries in renderer.glossaries.items():
         parts += [language, *(repr((key, glossary.by_form)) for key, glossary in glossaries.items())]
     return key_of("frame", *parts)
@@ -103,8 +103,8 @@ def other_units(
 
 
 def search_index_file(renderer: SiteRenderer, edition: Content, sections: Store | None) -> OutputFile:
-    """SiteRenderer.search_index_file, with each page's sections from the cache when they are there."""
-    words = renderer.words[edition.site.language]
+    """A language's search index, with each page's sections from the cache when they are there."""
+    words = renderer.languages.words[edition.site.language]
     messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
     sections_of = partial(_cached_sections, sections) if sections is not None else None
     script = search_index_script(edition, renderer.texts, renderer.paths, messages, sections_of)
