@@ -1,11 +1,11 @@
 """Grading: the reading grade of every page's words, each text measured once (then cached) on every core.
 
-Measuring is the readability gate's cost: textstat counts the syllables of every word with the CMU
-dictionary, which takes a second and about 100 MB to load. So each page's words are measured only when
-they are new, and the measuring is done by a `Grader`: a process of its own, started when a build begins,
+Measuring is the readability gate's cost: checks/readability.py counts the syllables of every word with
+the CMU dictionary, which takes a second and about 100 MB to load. So each page's words are measured only
+when they are new, and the measuring is done by a `Grader`: a process of its own, started when a build begins,
 that loads the dictionary while the build reads and converts the content, and measures (on every core)
 while the build renders. The dictionary never enters the build's own memory. The gate itself
-(checks.check_readability) reads the grades found here.
+(checks.reading.check_readability) reads the grades found here.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def measure_all(texts: list[Words]) -> list[float]:
 
 
 def prepare_grading(language: str = "en") -> None:
-    """Load what measuring needs (textstat, the CMU dictionary) here, so forked workers start with it."""
+    """Load what measuring needs (the CMU dictionary, pyphen) here, so forked workers start with it."""
     _measure("Load the words.", language)
 
 

