@@ -256,21 +256,31 @@ def test_an_output_folder_inside_static_or_holding_the_project_is_refused_before
     assert snapshot(project / "static") == static_before
 
 
-def test_a_template_that_cannot_be_rendered_is_a_problem_in_its_file_and_nothing_is_written(tmp_path):
+@pytest.mark.parametrize(
+    "template, before, base_url",
+    [
+        ("base.html", "</footer>", None),
+        ("sitemap.xml", "</urlset>", "https://example.org/"),
+        ("robots.txt", "Allow", None),
+    ],
+)
+def test_a_template_that_cannot_be_rendered_is_a_problem_in_its_file_and_nothing_is_written(
+    tmp_path, template, before, base_url
+):
     from patientsite.pipeline import Project, build_site, check_site
     from patientsite.problems import ContentError
 
     project = make_project(tmp_path / "project")
-    base = project / "templates" / "base.html"
-    text = base.read_text(encoding="utf-8")
-    base.write_text(text.replace("</footer>", "{{ no_such_value }}</footer>", 1), encoding="utf-8")
+    edited = project / "templates" / template
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace(before, "{{ no_such_value }}" + before, 1), encoding="utf-8")
     for attempt in (
-        lambda: build_site(Project(project), tmp_path / "out"),
-        lambda: check_site(Project(project)),
+        lambda: build_site(Project(project), tmp_path / "out", base_url),
+        lambda: check_site(Project(project), base_url),
     ):
         with pytest.raises(ContentError) as raised:
             attempt()
         problems = [p for p in raised.value.errors if p.field == "template"]
-        assert [p.file for p in problems] == ["templates/base.html"], raised.value.errors
+        assert [p.file for p in problems] == [f"templates/{template}"], raised.value.errors
         assert "no_such_value" in problems[0].message
     assert not (tmp_path / "out").exists()

@@ -41,7 +41,7 @@ def templates_as_problems(project: Project) -> Iterator[None]:
         name, line, message = error.name or error.filename or "?", error.lineno, error.message
         raise TemplateFailed(_template_problem(name, line, message, project)) from None
     except jinja2.TemplateError as error:
-        name, line = _template_frame(error)
+        name, line = _template_frame(error, project.templates_dir)
         raise TemplateFailed(_template_problem(name, line, str(error), project)) from None
 
 
@@ -56,10 +56,14 @@ def _template_problem(name: str, line: int, message: str, project: Project) -> P
     )
 
 
-def _template_frame(error: BaseException) -> tuple[str, int]:
+def _template_frame(error: BaseException, templates_dir: Path) -> tuple[str, int]:
+    """The template (any kind: .html, .xml, .txt) and line the error was raised in: its innermost frame
+    whose file is in the templates folder."""
+    folder = templates_dir.resolve()
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".html"):
-            return Path(frame.filename).name, frame.lineno or 1
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(folder):
+            return path.relative_to(folder).as_posix(), frame.lineno or 1
     return "?", 1
 
 
