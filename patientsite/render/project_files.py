@@ -68,18 +68,11 @@ def _template_frame(error: BaseException, templates_dir: Path) -> tuple[str, int
 
 
 def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
+    """Every file under static/ by its path there (not hidden ones); a symbolic link is a problem."""
     files: dict[str, bytes] = {}
-    if not project.static_dir.is_dir():
-        return files
-    for path in sorted(project.static_dir.rglob("*")):
+    for path in _every_path(project.static_dir):
         if path.is_symlink():
-            problems.add(
-                shown_path(path, project.root),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file itself",
-            )
+            _link_problem(path, project, problems)
         elif path.is_file() and not path.name.startswith("."):
             files[path.relative_to(project.static_dir).as_posix()] = path.read_bytes()
     return files
@@ -87,15 +80,18 @@ def read_static_files(project: Project, problems: Problems) -> dict[str, bytes]:
 
 def refuse_links(folder: Path, project: Project, problems: Problems) -> None:
     """A symbolic link among the templates could bring any file of the machine into the site."""
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+    for path in _every_path(folder):
         if path.is_symlink():
-            problems.add(
-                shown_path(path, project.root),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file itself",
-            )
+            _link_problem(path, project, problems)
+
+
+def _every_path(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*")) if folder.is_dir() else []
+
+
+def _link_problem(path: Path, project: Project, problems: Problems) -> None:
+    where = shown_path(path, project.root)
+    problems.add(where, 1, "file", "is a symbolic link", "replace the link with the file itself")
 
 
 def shown_path(path: Path, root: Path) -> str:
