@@ -78,7 +78,7 @@ def test_every_table_fits_a_phone_or_scrolls_in_a_named_region_and_cuts_no_word_
     assert not problems, "\n".join(problems)
 
 
-# --- glossary cards ------------------------------------------------------------------------------------------
+# --- glossary cards -----------------------------------------------------------------------------------------
 
 
 def boxes_overlap(a: dict, b: dict) -> bool:
