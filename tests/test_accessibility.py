@@ -185,9 +185,9 @@ def test_every_page_reflows_without_scrolling_sideways(
 
 # --- keyboard -----------------------------------------------------------------------------------------------
 
-# How an element looks when focused: its outline's width and colour, the colour behind it, and whether it is in
-# sight. Run on the focused element, or on every element the keyboard can reach, focused one by one from the
-# script: after a first Tab, Chromium shows the focus ring for those as it would for the keyboard.
+# How an element looks when focused: its outline's width and colour, the colour behind it, and whether it is
+# in sight. Run on the focused element, or on every element the keyboard can reach, focused one by one from
+# the script: after a first Tab, Chromium shows the focus ring for those as it would for the keyboard.
 DESCRIBE_FOCUS = """element => {
     const style = getComputedStyle(element);
     let behind = element.parentElement;

@@ -21,7 +21,8 @@ WORDS_TRIED = (
 )
 
 # Each table, with what is cut off: a table wider than its box (unless the box is a scroll region one can
-# reach with the keyboard and that has a name), a cell whose words stick out of it, a page wider than the phone.
+# reach with the keyboard and that has a name), a cell whose words stick out of it, a page wider than the
+# phone.
 TABLE_PROBLEMS = """() => {
   const problems = [];
   const main = document.querySelector('main');

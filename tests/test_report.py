@@ -1,5 +1,5 @@
-"""The editor's report: a row a page in each language, reviews overdue, sources no page cites, glossary terms no
-page uses."""
+"""The editor's report: a row a page in each language, reviews overdue, sources no page cites,
+glossary terms no page uses."""
 
 import re
 import shutil
