@@ -31,14 +31,20 @@ TABLE_PROBLEMS = """() => {
     const box = region || table;
     const label = table.caption?.textContent.trim() || table.rows[0]?.textContent.trim().slice(0, 40);
     const scrolls = box.scrollWidth > box.clientWidth;
-    const reachable = region && region.tabIndex === 0 && (region.getAttribute('aria-label') || region.getAttribute('aria-labelledby'));
-    if (scrolls && !reachable) problems.push(`table "${label}" is ${box.scrollWidth}px wide in a box of ${box.clientWidth}px that is no scroll region`);
+    const reachable = region && region.tabIndex === 0 &&
+      (region.getAttribute('aria-label') || region.getAttribute('aria-labelledby'));
+    if (scrolls && !reachable)
+      problems.push(`table "${label}" is ${box.scrollWidth}px wide in a box of ${box.clientWidth}px ` +
+        'that is no scroll region');
     if (!scrolls && table.getBoundingClientRect().right > main.getBoundingClientRect().right + 0.5)
       problems.push(`table "${label}" sticks out of the page`);
     for (const cell of table.querySelectorAll('th, td'))
-      if (cell.scrollWidth > cell.clientWidth) problems.push(`cell "${cell.textContent.trim().slice(0, 30)}" cuts its words off (${cell.scrollWidth}px in ${cell.clientWidth}px)`);
+      if (cell.scrollWidth > cell.clientWidth)
+        problems.push(`cell "${cell.textContent.trim().slice(0, 30)}" cuts its words off ` +
+          `(${cell.scrollWidth}px in ${cell.clientWidth}px)`);
   }
-  if (document.documentElement.scrollWidth > window.innerWidth) problems.push(`the page is ${document.documentElement.scrollWidth}px wide`);
+  if (document.documentElement.scrollWidth > window.innerWidth)
+    problems.push(`the page is ${document.documentElement.scrollWidth}px wide`);
   return problems;
 }"""
 
