@@ -22,10 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from browser_support import serve_folder  # the tests' server
 
+ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_VERSION = "12.2.3"
 DEFAULT_LIGHTHOUSE_DIR = Path.home() / ".cache" / "patientsite" / f"lighthouse-{LIGHTHOUSE_VERSION}"
 PAGES = {

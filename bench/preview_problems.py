@@ -23,8 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
@@ -33,6 +32,7 @@ from patientsite.pipeline import Project
 from patientsite.preview.serve import running_preview
 from patientsite.preview.state import Outcome, Reply
 
+REPO = Path(__file__).resolve().parent.parent
 PAGE = "leucopenia/causes.html"
 FILE = "content/leucopenia/causes.md"
 GOOD, BROKEN = "(numbers.md#duffy)", "(numbers.md#no-such-place)"

@@ -42,7 +42,8 @@ def build_site(out: Path, *options: str) -> Path:
     completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         pytest.fail(
-            f"{' '.join(command[1:])} exited with {completed.returncode}:\n{completed.stdout}{completed.stderr}",
+            f"{' '.join(command[1:])} exited with {completed.returncode}:\n"
+            f"{completed.stdout}{completed.stderr}",
             pytrace=False,
         )
     return out

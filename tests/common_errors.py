@@ -1,4 +1,5 @@
-"""The editing guide's "Common errors and their fixes", made from the bad-content cases in tests/fixtures/bad/.
+"""The editing guide's "Common errors and their fixes", made from the bad-content cases in
+tests/fixtures/bad/.
 
 Each case folder holds a content overlay, `mistake.txt` (the mistake in an editor's words) and `expected.txt`
 (the message it must produce). The guide shows each mistake with the full message the build prints for it,

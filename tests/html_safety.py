@@ -2,8 +2,8 @@
 
 A page may hold only elements and attributes that the templates write or that the Markdown sanitiser allows;
 no event-handler attribute (on…); no script other than JSON data (JSON-LD, the checker's settings) and the
-site's own script files (from static/, in assets/); no javascript:, vbscript: or data: address (but the icon, an image, may be
-data: — images run no script); and no link that leaves the site.
+site's own script files (from static/, in assets/); no javascript:, vbscript: or data: address (but the icon,
+an image, may be data: — images run no script); and no link that leaves the site.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ NETWORK_IDLE_MS = 500
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', event => window.__cspViolations.push(
-    `${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'} (${event.sourceFile}:${event.lineNumber})`));
+    `${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'} ` +
+    `(${event.sourceFile}:${event.lineNumber})`));
 """
 
 # A page without an icon link makes the browser ask for /favicon.ico; a data: icon costs no request.

@@ -63,8 +63,8 @@ def test_every_line_of_the_a_z_links_to_its_topic_or_its_glossary_entry(built_si
     assert '<li>Leukopenia: see <a href="leucopenia/index.html">Leucopenia</a></li>' in html
     assert '<li><a href="leucopenia/glossary.html#term-neutrophil">Neutrophil</a></li>' in html
     assert (
-        '<li>Leukocyte: see <a href="leucopenia/glossary.html#term-white-blood-cell">White blood cell</a></li>'
-        in html
+        '<li>Leukocyte: see <a href="leucopenia/glossary.html#term-white-blood-cell">'
+        "White blood cell</a></li>" in html
     )
 
 

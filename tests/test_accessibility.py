@@ -88,7 +88,7 @@ def open_state(tab: Page, site_url: str, state: PageState) -> None:
         state.prepare(tab)
 
 
-# --- axe-core ------------------------------------------------------------------------------------------------
+# --- axe-core -----------------------------------------------------------------------------------------------
 
 
 def axe_source() -> Path:
@@ -156,7 +156,7 @@ def test_axe_finds_the_mistakes_planted_in_a_page(browser: Browser) -> None:
     assert expected <= rules, f"axe missed {expected - rules}"
 
 
-# --- reflow --------------------------------------------------------------------------------------------------
+# --- reflow -------------------------------------------------------------------------------------------------
 
 # What sticks out to the right makes the whole page scroll sideways; a table may scroll inside its own box.
 OVERFLOW_SCRIPT = """() => {
@@ -183,11 +183,11 @@ def test_every_page_reflows_without_scrolling_sideways(
     assert not overflowing, f"pages wider than {width} px: {overflowing}"
 
 
-# --- keyboard ------------------------------------------------------------------------------------------------
+# --- keyboard -----------------------------------------------------------------------------------------------
 
-# How an element looks when focused: its outline's width and colour, the colour behind it, and whether it is in
-# sight. Run on the focused element, or on every element the keyboard can reach, focused one by one from the
-# script: after a first Tab, Chromium shows the focus ring for those as it would for the keyboard.
+# How an element looks when focused: its outline's width and colour, the colour behind it, and whether it is
+# in sight. Run on the focused element, or on every element the keyboard can reach, focused one by one from
+# the script: after a first Tab, Chromium shows the focus ring for those as it would for the keyboard.
 DESCRIBE_FOCUS = """element => {
     const style = getComputedStyle(element);
     let behind = element.parentElement;
@@ -285,7 +285,7 @@ def test_nothing_moves_for_a_reader_who_asks_for_less_motion(
     assert not moving, f"animations, transitions or smooth scrolling despite prefers-reduced-motion: {moving}"
 
 
-# --- structure, from the built files -------------------------------------------------------------------------
+# --- structure, from the built files ------------------------------------------------------------------------
 
 
 class StructureReader(HTMLParser):

@@ -51,7 +51,8 @@ def test_only_github_actions_turns_annotations_on(tmp_path):
 
 
 def test_a_broken_file_is_annotated_on_its_line_and_listed_in_the_summary(tmp_path):
-    """A failed 'Check the content' once showed file:line only in its log, and left the run's summary empty."""
+    """A failed 'Check the content' once showed file:line only in its log, and left the run's summary
+    empty."""
     project = make_project(tmp_path / "project")
     overlay(project, TABLE_CASE)
     overlay(project, TAG_CASE)
@@ -63,23 +64,24 @@ def test_a_broken_file_is_annotated_on_its_line_and_listed_in_the_summary(tmp_pa
     assert result.returncode == 1
     assert annotations_in(result.stdout) == [
         (
-            "::error file=content/anaemia/causes.md,line=12,title=Content problem%3A table::the table's separator row "
-            "has 3 cells, but the row above it has 2 cells — a table needs a blank line above it, its first row, "
-            "straight under that a separator row with one --- for each column (| --- | --- | for two), then its rows; "
-            "or write the text without |"
+            "::error file=content/anaemia/causes.md,line=12,title=Content problem%3A table::the table's "
+            "separator row has 3 cells, but the row above it has 2 cells — a table needs a blank line above "
+            "it, its first row, straight under that a separator row with one --- for each column "
+            "(| --- | --- | for two), then its rows; or write the text without |"
         ),
         (
             "::error file=content/anaemia/glossary.yaml,line=6,title=Content problem%3A YAML::uses the tag "
-            "'tag:yaml.org,2002:python/object/apply:os.system', which is not allowed — remove the '!!…' or '!…' tag and "
-            "write a plain value; text that starts with ! must be in quotes"
+            "'tag:yaml.org,2002:python/object/apply:os.system', which is not allowed — remove the '!!…' or "
+            "'!…' tag and write a plain value; text that starts with ! must be in quotes"
         ),
     ]
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n## The content has 2 problems: nothing was built\n")  # appended
     assert (
         "- `content/anaemia/causes.md:12` table: the table's separator row has 3 cells, but the row above it "
-        "has 2 cells — a table needs a blank line above it, its first row, straight under that a separator row "
-        "with one --- for each column (\\| --- \\| --- \\| for two), then its rows; or write the text without \\|"
+        "has 2 cells — a table needs a blank line above it, its first row, straight under that a separator "
+        "row with one --- for each column (\\| --- \\| --- \\| for two), then its rows; or write the text "
+        "without \\|"
     ) in written.splitlines()
     assert "- `content/anaemia/glossary.yaml:6` YAML: uses the tag" in written
     assert "content/anaemia/causes.md:12: table:" in result.stderr  # the log keeps its lines too
@@ -100,9 +102,9 @@ def test_check_annotates_warnings_and_a_good_build_adds_nothing_to_the_summary(t
     assert check.returncode == 0, check.stderr
     assert annotations_in(check.stdout) == [
         (
-            "::warning file=content/anaemia/glossary.yaml,line=6,title=Content warning%3A terms.term::'Haemoglobin' is "
-            "used on no page — use the word where it helps a reader, add the form the pages use to its 'also' list, or "
-            "delete the term"
+            "::warning file=content/anaemia/glossary.yaml,line=6,title=Content warning%3A "
+            "terms.term::'Haemoglobin' is used on no page — use the word where it helps a reader, add the "
+            "form the pages use to its 'also' list, or delete the term"
         )
     ]
     build = run_in_actions(project, summary=summary)

@@ -46,7 +46,11 @@ LONGEST = {
 # the last ones are refused with a SecurityError: nothing can be kept there.
 STORED_SCRIPT = """async () => {
     const count = async read => {
-        try { return await read(); } catch (error) { return error.name === 'SecurityError' ? 0 : String(error); }
+        try {
+            return await read();
+        } catch (error) {
+            return error.name === 'SecurityError' ? 0 : String(error);
+        }
     };
     return {
         local: localStorage.length, session: sessionStorage.length, cookie: document.cookie,

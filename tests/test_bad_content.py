@@ -1,4 +1,5 @@
-"""Each bad-content case gives the editor a clear file:line message, no traceback, and keeps the last good site.
+"""Each bad-content case gives the editor a clear file:line message, no traceback,
+and keeps the last good site.
 
 The cases in tests/fixtures/bad/ double as the editing guide's list of common errors.
 """

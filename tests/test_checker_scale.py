@@ -20,13 +20,16 @@ CHECKERS = {
 }
 
 # The marker's x and the band it sits in, for each marked scale of the result.
-MARKS_SCRIPT = """selector => [...document.querySelectorAll(selector + ' svg.checker-scale-marked')].map(svg => {
-    const x = svg.querySelector('.scale-marker').transform.baseVal.consolidate().matrix.e;
-    const band = [...svg.querySelectorAll('rect')].findIndex(rect =>
-        x >= rect.x.baseVal.value && x <= rect.x.baseVal.value + rect.width.baseVal.value);
-    return {x, band, label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'),
-            limits: [...svg.querySelectorAll('text')].map(text => text.textContent)};
-})"""
+MARKS_SCRIPT = """selector => {
+    const scales = document.querySelectorAll(selector + ' svg.checker-scale-marked');
+    return [...scales].map(svg => {
+        const x = svg.querySelector('.scale-marker').transform.baseVal.consolidate().matrix.e;
+        const band = [...svg.querySelectorAll('rect')].findIndex(rect =>
+            x >= rect.x.baseVal.value && x <= rect.x.baseVal.value + rect.width.baseVal.value);
+        return {x, band, label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'),
+                limits: [...svg.querySelectorAll('text')].map(text => text.textContent)};
+    });
+}"""
 
 
 @pytest.fixture(params=list(PAGES))

@@ -1,4 +1,5 @@
-"""The editing guide's common errors are the bad-content cases, each with the message the build really prints."""
+"""The editing guide's common errors are the bad-content cases,
+each with the message the build really prints."""
 
 from common_errors import BAD_CASES, GUIDE, common_errors_section, guide_section
 

@@ -240,7 +240,8 @@ def insert(draw, data: bytes) -> bytes:
 
 
 def append(draw, data: bytes) -> bytes:
-    """At the end: in a Markdown file, the text; the edits most likely still to build (and so to be rendered)."""
+    """At the end: in a Markdown file, the text; the edits most likely still to build
+    (and so to be rendered)."""
     return data + b"\n" + draw(pieces) + b"\n"
 
 
@@ -374,7 +375,8 @@ def assert_no_staging_left(out: Path) -> None:
 
 @pytest.fixture(scope="module")
 def tally(pytestconfig) -> Iterator[Counter]:
-    """Counts what the fuzz tests tried, and says so at the end of the run (pass or fail is pytest's to say)."""
+    """Counts what the fuzz tests tried, and says so at the end of the run
+    (pass or fail is pytest's to say)."""
     counts: Counter = Counter()
     yield counts
     reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")

@@ -441,7 +441,8 @@ def test_spleen_pain_after_g_csf_is_in_the_get_help_now_box(built_site: Path) ->
         )
 
 
-# Point 19: the Spanish guide carries every change, with its slips fixed, and says which version it translates.
+# Point 19: the Spanish guide carries every change, with its slips fixed,
+# and says which version it translates.
 
 
 def test_spanish_pages_say_refrigerar_for_the_fridge_and_not_no_sabe(built_site: Path) -> None:

@@ -21,7 +21,8 @@ WORDS_TRIED = (
 )
 
 # Each table, with what is cut off: a table wider than its box (unless the box is a scroll region one can
-# reach with the keyboard and that has a name), a cell whose words stick out of it, a page wider than the phone.
+# reach with the keyboard and that has a name), a cell whose words stick out of it, a page wider than the
+# phone.
 TABLE_PROBLEMS = """() => {
   const problems = [];
   const main = document.querySelector('main');
@@ -30,14 +31,20 @@ TABLE_PROBLEMS = """() => {
     const box = region || table;
     const label = table.caption?.textContent.trim() || table.rows[0]?.textContent.trim().slice(0, 40);
     const scrolls = box.scrollWidth > box.clientWidth;
-    const reachable = region && region.tabIndex === 0 && (region.getAttribute('aria-label') || region.getAttribute('aria-labelledby'));
-    if (scrolls && !reachable) problems.push(`table "${label}" is ${box.scrollWidth}px wide in a box of ${box.clientWidth}px that is no scroll region`);
+    const reachable = region && region.tabIndex === 0 &&
+      (region.getAttribute('aria-label') || region.getAttribute('aria-labelledby'));
+    if (scrolls && !reachable)
+      problems.push(`table "${label}" is ${box.scrollWidth}px wide in a box of ${box.clientWidth}px ` +
+        'that is no scroll region');
     if (!scrolls && table.getBoundingClientRect().right > main.getBoundingClientRect().right + 0.5)
       problems.push(`table "${label}" sticks out of the page`);
     for (const cell of table.querySelectorAll('th, td'))
-      if (cell.scrollWidth > cell.clientWidth) problems.push(`cell "${cell.textContent.trim().slice(0, 30)}" cuts its words off (${cell.scrollWidth}px in ${cell.clientWidth}px)`);
+      if (cell.scrollWidth > cell.clientWidth)
+        problems.push(`cell "${cell.textContent.trim().slice(0, 30)}" cuts its words off ` +
+          `(${cell.scrollWidth}px in ${cell.clientWidth}px)`);
   }
-  if (document.documentElement.scrollWidth > window.innerWidth) problems.push(`the page is ${document.documentElement.scrollWidth}px wide`);
+  if (document.documentElement.scrollWidth > window.innerWidth)
+    problems.push(`the page is ${document.documentElement.scrollWidth}px wide`);
   return problems;
 }"""
 
@@ -78,7 +85,7 @@ def test_every_table_fits_a_phone_or_scrolls_in_a_named_region_and_cuts_no_word_
     assert not problems, "\n".join(problems)
 
 
-# --- glossary cards ------------------------------------------------------------------------------------------
+# --- glossary cards -----------------------------------------------------------------------------------------
 
 
 def boxes_overlap(a: dict, b: dict) -> bool:

@@ -24,7 +24,8 @@ PAGES = [
 # The header's rows: its visible links and buttons grouped by the lines they stand on.
 ROWS_SCRIPT = """() => {
     const boxes = [...document.querySelectorAll('.site-header a, .site-header button, .site-header input')]
-        .filter(node => node.offsetParent).map(node => node.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+        .filter(node => node.offsetParent).map(node => node.getBoundingClientRect())
+        .sort((a, b) => a.top - b.top);
     const rows = [];
     for (const box of boxes) {
         const row = rows.find(r => box.top < r.bottom && box.bottom > r.top);
@@ -33,9 +34,12 @@ ROWS_SCRIPT = """() => {
     }
     return {rows: rows.length, height: document.querySelector('.site-header').getBoundingClientRect().height};
 }"""
-SMALL_TARGETS_SCRIPT = """() => [...document.querySelectorAll('.site-header a, .site-header button, .breadcrumb a')]
-    .filter(node => node.offsetParent).map(node => [node.textContent.trim(), node.getBoundingClientRect()])
-    .filter(([, box]) => box.width < 24 || box.height < 24).map(([text, box]) => `${text}: ${box.width}×${box.height}`)"""
+SMALL_TARGETS_SCRIPT = """() =>
+    [...document.querySelectorAll('.site-header a, .site-header button, .breadcrumb a')]
+        .filter(node => node.offsetParent)
+        .map(node => [node.textContent.trim(), node.getBoundingClientRect()])
+        .filter(([, box]) => box.width < 24 || box.height < 24)
+        .map(([text, box]) => `${text}: ${box.width}×${box.height}`)"""
 
 
 @pytest.fixture

@@ -131,7 +131,8 @@ def test_no_page_prints_its_navigation_buttons_or_form(
         printing.goto(served_site + quote(page))
         visible = printing.evaluate(
             """selector => Array.from(document.querySelectorAll(selector))
-                .filter(element => element.getClientRects().length > 0).map(element => element.outerHTML.slice(0, 60))""",
+                .filter(element => element.getClientRects().length > 0)
+                .map(element => element.outerHTML.slice(0, 60))""",
             HIDDEN_ON_PAPER,
         )
         if visible:

@@ -1,5 +1,5 @@
-"""The editor's report: a row a page in each language, reviews overdue, sources no page cites, glossary terms no
-page uses."""
+"""The editor's report: a row a page in each language, reviews overdue, sources no page cites,
+glossary terms no page uses."""
 
 import re
 import shutil
@@ -177,7 +177,7 @@ def test_report_on_the_shipped_content_has_a_row_for_every_page_in_every_languag
     assert report.review_interval_years == 3
 
 
-# --- every language -------------------------------------------------------------------------------------------
+# --- every language -----------------------------------------------------------------------------------------
 
 
 def test_each_language_has_its_own_rows_the_original_first(bilingual_report):

@@ -177,7 +177,8 @@ BROKEN_PAGE = """<!doctype html>
 <link rel="stylesheet" href="missing.css">
 </head><body>
 <a href="other.html#here">fine</a> <a href="#top">fine</a> <a href="https://example.net/">off the site</a>
-<a href="#not-here">missing anchor on this page</a> <a href="nowhere.html">missing page</a> <a href="other.html#gone">missing anchor</a>
+<a href="#not-here">missing anchor on this page</a> <a href="nowhere.html">missing page</a>
+<a href="other.html#gone">missing anchor</a>
 <a href="/other.html">absolute path</a> <a href="sub/">folder</a>
 <script>console.error("logged on purpose"); throw new Error("thrown on purpose");</script>
 </body></html>"""

@@ -80,7 +80,8 @@ def test_a_string_the_original_does_not_have_is_a_warning():
     strings = translate_strings(ORIGINAL, translation, False, problems)
     assert "sourcez" not in strings.texts
     assert str(problems.warnings[0]).startswith(
-        "content/es/strings.yaml:3: warning: sourcez: is not a string of content/strings.yaml — did you mean 'sources'?"
+        "content/es/strings.yaml:3: warning: sourcez: is not a string of content/strings.yaml"
+        " — did you mean 'sources'?"
     )
 
 
@@ -99,7 +100,8 @@ def test_a_placeholder_the_page_cannot_fill_is_a_problem_in_the_strings_file():
     with pytest.raises(ContentError) as error:
         words("sources_title", topic="Anaemia")
     assert str(error.value.errors[0]).startswith(
-        "content/strings.yaml:7: sources_title: uses {topc}, which the page cannot fill in here (it gives: {topic})"
+        "content/strings.yaml:7: sources_title: uses {topc}, "
+        "which the page cannot fill in here (it gives: {topic})"
     )
     with pytest.raises(ContentError) as error:
         words("search_label")

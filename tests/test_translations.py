@@ -166,7 +166,7 @@ def test_one_404_page_speaks_every_language(built: Path) -> None:
     assert f'<a href="{PUBLISHED}es/index.html">Ir a la página de inicio</a>' in page
 
 
-# --- what check says -------------------------------------------------------------------------------------------
+# --- what check says ----------------------------------------------------------------------------------------
 
 
 def test_check_prints_the_fernandez_huerta_reading_ease_of_each_spanish_page(project: Path) -> None:
@@ -206,9 +206,9 @@ def test_check_warns_of_a_missing_translation_and_the_build_publishes_the_origin
     (project / "content/es/anaemia/faq.yaml").unlink()
     assert problems_of(project, as_built) == [
         (
-            "content/es/anaemia/faq.yaml:1: warning: translation: is missing: nothing translates content/anaemia/faq.yaml"
-            " — translate content/anaemia/faq.yaml into this file; until then its page is published in the original's "
-            "words, with a note that it is not translated yet"
+            "content/es/anaemia/faq.yaml:1: warning: translation: is missing: nothing translates "
+            "content/anaemia/faq.yaml — translate content/anaemia/faq.yaml into this file; until then its "
+            "page is published in the original's words, with a note that it is not translated yet"
         )
     ]
     result = run_build(project, "--base-url", PUBLISHED)
@@ -216,8 +216,8 @@ def test_check_warns_of_a_missing_translation_and_the_build_publishes_the_origin
     page = read(project / "site", "es/anaemia/faq.html")
     assert page.startswith('<!doctype html>\n<html lang="es">')
     assert (
-        '<div class="admonition note untranslated-notice" role="note">\n  <p>Esta página aún no está traducida.'
-        in page
+        '<div class="admonition note untranslated-notice" role="note">\n'
+        "  <p>Esta página aún no está traducida." in page
     )
     article = page[page.index('<article lang="en">') : page.index("</article>")]
     assert "Is anaemia serious?" in article and "Key points" not in article and "Last updated" in article
@@ -234,9 +234,9 @@ def test_a_missing_translation_fails_the_check_when_site_yaml_says_fail(project:
     result = run_build(project, "check")
     assert result.returncode == 1
     assert (
-        "content/es/anaemia/causes.md:1: translation: is missing: nothing translates content/anaemia/causes.md"
-        " — translate content/anaemia/causes.md into this file, or set 'missing_translation: fallback' in "
-        "content/site.yaml to publish the original's words until then"
+        "content/es/anaemia/causes.md:1: translation: is missing: nothing translates "
+        "content/anaemia/causes.md — translate content/anaemia/causes.md into this file, or set "
+        "'missing_translation: fallback' in content/site.yaml to publish the original's words until then"
     ) in result.stderr.splitlines()
 
 
@@ -244,9 +244,9 @@ def test_a_translation_of_an_older_version_is_out_of_date(project: Path, as_buil
     edit(project / "content/anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-12-03")
     assert problems_of(project, as_built) == [
         (
-            "content/es/anaemia/causes.md:5: warning: translation_of: the translation is out of date: it translates the "
-            "version of 2026-11-01, and content/anaemia/causes.md was updated on 2026-12-03 — bring the translation up "
-            "to date, then write 'translation_of: 2026-12-03'"
+            "content/es/anaemia/causes.md:5: warning: translation_of: the translation is out of date: it "
+            "translates the version of 2026-11-01, and content/anaemia/causes.md was updated on 2026-12-03 — "
+            "bring the translation up to date, then write 'translation_of: 2026-12-03'"
         )
     ]
 
@@ -261,10 +261,10 @@ def test_an_out_of_date_translation_says_on_its_page_that_the_original_is_newer_
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert (
-        '<div class="admonition note out-of-date-notice" role="note">\n  <p>La <a href="../../anaemia/causes.html" '
-        'hreflang="en">versión original en inglés</a> de esta página es más reciente: se actualizó el '
-        '<time datetime="2026-11-20">20 de noviembre de 2026</time>. Puede que esta traducción aún no tenga sus '
-        "últimos cambios.</p>"
+        '<div class="admonition note out-of-date-notice" role="note">\n'
+        '  <p>La <a href="../../anaemia/causes.html" hreflang="en">versión original en inglés</a> de esta '
+        'página es más reciente: se actualizó el <time datetime="2026-11-20">20 de noviembre de 2026</time>. '
+        "Puede que esta traducción aún no tenga sus últimos cambios.</p>"
     ) in read(site, "es/anaemia/causes.html")
     for page in ("anaemia/causes.html", "es/anaemia/faq.html", "es/index.html"):
         assert "out-of-date-notice" not in read(site, page), page
@@ -282,13 +282,13 @@ def test_a_translation_says_what_it_translates_and_an_original_does_not(
     )
     assert [problem.split(" — ")[0] for problem in problems_of(project, as_built)] == [
         (
-            "content/anaemia/glossary.yaml:4: translation_of: only a translation says what it was translated from, "
-            "and this file is the original"
+            "content/anaemia/glossary.yaml:4: translation_of: only a translation says what it was translated "
+            "from, and this file is the original"
         ),
         "content/es/anaemia/causes.md:2: translation_of: is missing (date required)",
         (
-            "content/es/anaemia/faq.yaml:4: translation_of: 2026-11-09 is later than the original's updated date "
-            "(2026-11-01)"
+            "content/es/anaemia/faq.yaml:4: translation_of: 2026-11-09 is later than the original's updated "
+            "date (2026-11-01)"
         ),
     ]
 
@@ -345,8 +345,8 @@ def test_a_translation_leaves_the_settings_of_the_whole_site_to_the_original(
     assert [problem.split(" — ")[0] for problem in problems_of(project, as_built)] == [
         "content/es/site.yaml:2: language: 'fr' is not the language of this folder",
         (
-            "content/es/site.yaml:3: readability: is a setting of the whole site, made in the original language's "
-            "site.yaml"
+            "content/es/site.yaml:3: readability: is a setting of the whole site, made in the original "
+            "language's site.yaml"
         ),
     ]
 
@@ -365,19 +365,24 @@ def test_the_emergency_box_is_in_every_language_or_check_names_what_is_missing(
     edit(
         project / "content/anaemia/topic.yaml",
         "updated: 2026-11-01",
-        "urgent:\n  title: Get help now\n  text: Call **999** for chest pain [@medlineplus-anemia].\nupdated: 2026-11-01",
+        "urgent:\n  title: Get help now\n"
+        "  text: Call **999** for chest pain [@medlineplus-anemia].\n"
+        "updated: 2026-11-01",
     )
     edit(
         project / "content/anaemia/causes.md", "updated: 2026-11-01", "updated: 2026-11-01\nurgent_box: true"
     )
     assert [problem.split(" — ")[0] for problem in problems_of(project, as_built)] == [
-        "content/es/anaemia/causes.md:2: urgent_box: is missing: content/anaemia/causes.md opens with the emergency box",
-        "content/es/anaemia/topic.yaml:1: urgent: is missing: content/anaemia/topic.yaml has an emergency box",
+        "content/es/anaemia/causes.md:2: urgent_box: is missing: "
+        "content/anaemia/causes.md opens with the emergency box",
+        "content/es/anaemia/topic.yaml:1: urgent: is missing: "
+        "content/anaemia/topic.yaml has an emergency box",
     ]
     edit(
         project / "content/es/anaemia/topic.yaml",
         "updated: 2026-11-01",
-        "urgent:\n  title: Pida ayuda ya\n  text: Llame al **112** si le duele el pecho [@medlineplus-anemia].\n"
+        "urgent:\n  title: Pida ayuda ya\n"
+        "  text: Llame al **112** si le duele el pecho [@medlineplus-anemia].\n"
         "updated: 2026-11-01",
     )
     edit(

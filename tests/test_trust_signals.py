@@ -1,7 +1,8 @@
-"""What tells a reader how far to trust a page, on a phone, in both languages: every page says when it was last
-updated and when its next review is due (site.yaml's review interval after that, or the planned date of a
+"""What tells a reader how far to trust a page, on a phone, in both languages: every page says when it was
+last updated and when its next review is due (site.yaml's review interval after that, or the planned date of a
 clinical review), and its footer links to About this site, which says who writes the guide, where its facts
-come from, that no clinician has reviewed it yet, how to report a mistake, and that nothing is sent anywhere."""
+come from, that no clinician has reviewed it yet, how to report a mistake, and that nothing is sent
+anywhere."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def test_every_page_says_when_it_was_updated_and_when_its_next_review_is_due(
         ("leucopenia/causes.html", "Last updated 3 December 2026. Next review due 3 December 2029."),
         (
             "es/leucopenia/causes.html",
-            "Última actualización: 3 de diciembre de 2026. Próxima revisión prevista: 3 de diciembre de 2029.",
+            "Última actualización: 3 de diciembre de 2026. "
+            "Próxima revisión prevista: 3 de diciembre de 2029.",
         ),
     ],
 )
@@ -147,10 +149,14 @@ ABOUT_FACTS = {
         "who writes it": r"la escriben sus editores",
         "where facts come from": r"Cada dato de la guía sale de una fuente publicada",
         "how pages are checked": r"la comparamos con sus fuentes",
-        "no clinician has reviewed it": r"Ningún médico, enfermera u otro profesional de la salud ha revisado todavía",
+        "no clinician has reviewed it": (
+            r"Ningún médico, enfermera u otro profesional de la salud ha revisado todavía"
+        ),
         "how to report a mistake": r"Si encuentra un error.*abrir un aviso.*GitHub",
         "no cookies or trackers": r"no usa cookies.*ni rastreadores",
-        "nothing typed is sent": r"Lo que usted escribe se queda allí\. No se nos envía a nosotros ni a nadie",
+        "nothing typed is sent": (
+            r"Lo que usted escribe se queda allí\. No se nos envía a nosotros ni a nadie"
+        ),
     },
 }
 

@@ -80,7 +80,8 @@ write.write_site([OutputFile("index.html", b"second"), OutputFile(".nojekyll", b
 
 
 def test_a_second_build_into_the_same_folder_waits_for_the_first_and_says_so(tmp_path):
-    """Two builds at once used to let the second delete the first's staging folder as a killed build's leftover."""
+    """Two builds at once used to let the second delete the first's staging folder
+    as a killed build's leftover."""
     out = tmp_path / "site"
     env = python_env()
     first = subprocess.Popen(

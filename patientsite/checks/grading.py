@@ -14,6 +14,7 @@ import multiprocessing
 import threading
 import traceback
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.connection import Connection
 
 from patientsite.checks.reading import GradedPage, reading_score
@@ -99,7 +100,7 @@ def grade_texts(
     elif grader is not None:
         measured = grader.measure(missing)
     else:
-        measured = lambda: measure_all(missing)
+        measured = partial(measure_all, missing)
 
     def reading_grade() -> ReadingGrade:
         for pair, grade in zip(missing, measured(), strict=True):

@@ -1,4 +1,5 @@
-"""Annotations: problems as GitHub Actions sees them, on the changed line of a pull request and in the summary.
+"""Annotations: problems as GitHub Actions sees them, on the changed line of a pull request and
+in the summary.
 
 Run by GitHub Actions (GITHUB_ACTIONS=true), the command prints each problem as a workflow command as well
 (`::error file=…,line=…,title=…::…`, a warning as `::warning`), which GitHub shows on the line of the file it
@@ -25,7 +26,8 @@ def in_github_actions(environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def annotation(problem: Problem, folder: str = "") -> str:
-    """The workflow command for a problem; `folder` is where the project is in the repository ('' at its root)."""
+    """The workflow command for a problem; `folder` is where the project is in the repository
+    ('' at its root)."""
     command = "warning" if problem.is_warning else "error"
     title = f"Content {'warning' if problem.is_warning else 'problem'}: {problem.field}"
     file = f"{folder}/{problem.file}" if folder else problem.file

@@ -21,7 +21,8 @@ CITATION = re.compile(r"\[(@[^\[\]]+)\]")  # may wrap onto the next line, as edi
 CITED_ID = re.compile(r"@([^\s;,]+)")
 # [text](target), ![text](target): the target in <...>, or everything up to the first ')'.
 INLINE_LINK = re.compile(r"""\]\(\s*(?:<([^<>]*)>\s*(?:'[^']*'|"[^"]*")?\s*\)|([^)]*))""")
-# [name]: target, on a line of its own (perhaps inside a quote or a list), the target perhaps on the next line.
+# [name]: target, on a line of its own (perhaps inside a quote or a list),
+# the target perhaps on the next line.
 REFERENCE = re.compile(
     r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*\[[^\[\]]{0,1000}\]:[ \t]*\n?[ \t>]*(\S+)", re.MULTILINE
 )
@@ -72,7 +73,8 @@ def find_pictures(text: str) -> Iterator[int]:
 
 
 def find_raw_html(text: str) -> Iterator[tuple[int, str]]:
-    """(line, tag) for every raw HTML tag or comment outside code; a tag opened and closed on one line once."""
+    """(line, tag) for every raw HTML tag or comment outside code;
+    a tag opened and closed on one line once."""
     prose = CODE_SPAN.sub("``", _without_code_blocks(text))  # a code span never spans lines
     lines = _Lines(prose)
     seen: set[tuple[int, str]] = set()
@@ -84,9 +86,9 @@ def find_raw_html(text: str) -> Iterator[tuple[int, str]]:
 
 
 def find_broken_tables(text: str) -> Iterator[tuple[int, str]]:
-    """(line, what is wrong) for each paragraph that looks like a table but that Markdown would not make one of:
-    it would publish the rows as a line of pipes. Read as Python-Markdown's tables reads them: a table is a
-    paragraph whose first row is followed straight away by a separator row with as many cells."""
+    """(line, what is wrong) for each paragraph that looks like a table but that Markdown would not make one
+    of: it would publish the rows as a line of pipes. Read as Python-Markdown's tables reads them: a table is
+    a paragraph whose first row is followed straight away by a separator row with as many cells."""
     if "|" not in text:  # most texts: no table, nothing to read
         return
     prose = CODE_SPAN.sub("``", _without_code_blocks(text)).replace("\\|", "")
@@ -190,8 +192,9 @@ def _without_code_blocks(text: str) -> str:
 
 
 def resolve_link(page_key: str, target: str) -> str:
-    """The content key a relative link leads to, read as a browser reads it ('%2e%2e' and '\\' are '..' and '/'):
-    from 'topic/page.md', 'other.md#x' is 'topic/other.md'; a link out of the content folder starts '../' or '/'."""
+    """The content key a relative link leads to, read as a browser reads it ('%2e%2e' and '\\' are '..' and
+    '/'): from 'topic/page.md', 'other.md#x' is 'topic/other.md'; a link out of the content folder starts
+    '../' or '/'."""
     path = urllib.parse.unquote(re.sub(r"[\t\n\r]", "", target.partition("#")[0])).replace("\\", "/")
     return posixpath.normpath(posixpath.join(posixpath.dirname(page_key), path))
 
