@@ -258,3 +258,11 @@ def _die_on_37(item: int) -> int:
     if item == 37:
         os._exit(1)
     return item
+
+
+def test_each_library_version_read_from_its_folder_name_is_the_one_importlib_metadata_gives():
+    """The quick way (the name of the library's metadata folder on sys.path) against the supported one."""
+    import importlib.metadata
+
+    for name in cache_module.LIBRARIES:
+        assert cache_module.library_version(name) == importlib.metadata.version(name), name

@@ -43,7 +43,7 @@ def code_version() -> str:
     for path in sorted(Path(__file__).parent.parent.rglob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for name in LIBRARIES:
-        digest.update(f"{name}={_library_version(name)}\0".encode())
+        digest.update(f"{name}={library_version(name)}\0".encode())
     return digest.hexdigest()[:20]
 
 
@@ -157,7 +157,7 @@ class BuildCache:
             store.save(prune)
 
 
-def _library_version(name: str) -> str:
+def library_version(name: str) -> str:
     """The installed version, as importlib.metadata gives it; read from the name of the library's metadata
     folder ('pyyaml-6.0.4.dist-info') when that is what comes first on sys.path, because importing
     importlib.metadata alone takes longer than a whole warm build of a small site."""
