@@ -227,8 +227,9 @@ def _load_and_validate(
         content, found = stored
         problems.items.extend(found)
         return content, True
-    loaded = load_content(project.content_dir, project.root, problems)
-    content = validate_content(loaded, shown_path(project.content_dir, project.root), problems)
+    loaded = load_content(project.content_dir, project.root, problems, cache.store("files"))
+    label = shown_path(project.content_dir, project.root)
+    content = validate_content(loaded, label, problems, cache.store("markdown-checks"))
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
     if _content_key(project) != key:

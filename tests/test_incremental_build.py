@@ -12,6 +12,7 @@ from patientsite.content import load
 from patientsite.engine import cache as cache_module
 from patientsite.engine.cache import CACHE_FOLDER, BuildCache, content_fingerprint
 from patientsite.pipeline import Project, build_site
+from patientsite.problems import ContentError, Problem
 
 CAUSES = "content/anaemia/causes.md"
 BASE_URL = "https://user.github.io/repo/"
@@ -89,6 +90,44 @@ def test_editing_one_sections_words_rewrites_only_the_files_that_change(project)
     assert rewritten == changed, (
         "a file whose bytes did not change was written again, or one that did was not"
     )
+
+
+def test_after_an_edit_a_warm_build_reports_the_warnings_a_cold_build_reports(project):
+    """Unchanged files are not read again: the warnings found in them come back, on the same lines."""
+    edit(project, "content/anaemia/topic.yaml", "updated: 2026-11-01", "updated: 2026-11-01\ndraft: true")
+    build(project)
+    edit(project, *EDITS["a section's body"])
+    warm, warm_warnings = build_with_warnings(project)
+    cold, cold_warnings = build_with_warnings(project, "cold-site", cold=True)
+    assert warm == cold
+    assert warm_warnings == cold_warnings
+    draft = [warning for warning in warm_warnings if warning.field == "draft"]
+    assert [(warning.file, warning.line) for warning in draft] == [("content/anaemia/topic.yaml", 8)]
+
+
+def test_an_error_in_an_unchanged_file_is_reported_again_after_another_edit(project):
+    """A mistake in a file that did not change is still reported, on its line, until it is mended."""
+    edit(project, CAUSES, "Losing blood is a common cause", "Losing <b>blood</b> is a common cause")
+    first = errors_of(project)
+    edit(project, *EDITS["a topic's title"])
+    warm = errors_of(project)
+    assert warm == errors_of(project, cold=True)
+    assert warm == first
+    assert [(error.file, error.line, error.field) for error in warm] == [(CAUSES, 8, "text")]
+    edit(project, CAUSES, "Losing <b>blood</b>", "Losing blood")
+    assert build(project) == build(project, "cold-site", cold=True)
+
+
+def build_with_warnings(project: Path, out: str = "site", cold: bool = False) -> tuple[dict, list[Problem]]:
+    cache = BuildCache.in_memory() if cold else BuildCache.for_project(project)
+    report = build_site(Project(project), project / out, cache=cache)
+    return snapshot(project / out), report.warnings
+
+
+def errors_of(project: Path, cold: bool = False) -> list[Problem]:
+    with pytest.raises(ContentError) as raised:
+        build(project, "failed-site", cold=cold)
+    return raised.value.errors
 
 
 def test_the_cache_keeps_no_page_of_the_site(project):

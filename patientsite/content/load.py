@@ -6,8 +6,10 @@ turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into prob
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from patientsite.content.yaml_reading import INVISIBLE, MAX_NESTING, YamlList, YamlMap, parse_yaml
 from patientsite.problems import Problems
@@ -20,6 +22,7 @@ __all__ = [
     "Document",
     "LoadedContent",
     "MarkdownDocument",
+    "Memo",
     "YamlDocument",
     "YamlList",
     "YamlMap",
@@ -53,6 +56,15 @@ class MarkdownDocument:
 Document = YamlDocument | MarkdownDocument
 
 
+class Memo(Protocol):
+    """Where what a file's bytes gave is kept between builds (the pipeline gives a cache store): a value found
+    by a key, or None."""
+
+    def get(self, key: str) -> object | None: ...
+
+    def put(self, key: str, value: object) -> None: ...
+
+
 @dataclass(frozen=True)
 class LoadedContent:
     documents: dict[str, Document]  # keyed by path relative to content/, e.g. 'leucopenia/causes.md'
@@ -62,8 +74,12 @@ class LoadedContent:
         return frozenset(key.rpartition("/")[0] for key in self.unreadable)
 
 
-def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> LoadedContent:
-    """Every content file under content_dir, read into values that remember their lines."""
+def load_content(
+    content_dir: Path, project_dir: Path, problems: Problems, memo: Memo | None = None
+) -> LoadedContent:
+    """Every content file under content_dir, read into values that remember their lines. `memo` keeps, for
+    each file's name and bytes, the document and the problems reading them gave: an unchanged file is not
+    parsed again, and its problems are reported again as they were."""
     documents: dict[str, Document] = {}
     unreadable: set[str] = set()
     for path in sorted(content_dir.rglob("*")):
@@ -82,7 +98,7 @@ def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> Lo
             continue
         if not path.is_file():
             continue
-        document = load_file(path, display_name(path, project_dir), problems)
+        document = load_file(path, display_name(path, project_dir), problems, memo)
         if document is None:
             unreadable.add(key)
         else:
@@ -90,17 +106,41 @@ def load_content(content_dir: Path, project_dir: Path, problems: Problems) -> Lo
     return LoadedContent(documents, frozenset(unreadable))
 
 
-def load_file(path: Path, display_name: str, problems: Problems) -> Document | None:
-    text = read_text(path, display_name, problems)
+def load_file(path: Path, display_name: str, problems: Problems, memo: Memo | None = None) -> Document | None:
+    """One file's document, or None with its problems; with `memo`, what these bytes gave before."""
+    raw = _raw_bytes(path, display_name, problems)
+    if raw is None:
+        return None
+    if memo is None:
+        return _document(path.suffix, raw, display_name, problems)
+    key = hashlib.sha256(display_name.encode() + b"\0" + raw).hexdigest()
+    kept = memo.get(key)
+    if kept is None:
+        found = Problems()
+        kept = (_document(path.suffix, raw, display_name, found), tuple(found.items))
+        memo.put(key, kept)
+    document, found_before = kept
+    problems.items.extend(found_before)
+    return document
+
+
+def _document(suffix: str, raw: bytes, display_name: str, problems: Problems) -> Document | None:
+    text = _decoded(raw, display_name, problems)
     if text is None:
         return None
-    if path.suffix == ".md":
+    if suffix == ".md":
         return parse_markdown(text, display_name, problems)
     data = parse_yaml(text, display_name, problems)
     return None if data is None else YamlDocument(display_name, data)
 
 
 def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
+    raw = _raw_bytes(path, display_name, problems)
+    return None if raw is None else _decoded(raw, display_name, problems)
+
+
+def _raw_bytes(path: Path, display_name: str, problems: Problems) -> bytes | None:
+    """The file's bytes, or None with a problem: a link, unreadable, or too large."""
     if path.is_symlink():
         problems.add(display_name, 1, "file", "is a symbolic link", "replace the link with the file itself")
         return None
@@ -124,6 +164,11 @@ def read_text(path: Path, display_name: str, problems: Problems) -> str | None:
             "split it into smaller pages",
         )
         return None
+    return raw
+
+
+def _decoded(raw: bytes, display_name: str, problems: Problems) -> str | None:
+    """The bytes as text with Unix line ends, or None with a problem: not UTF-8, or an invisible character."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -3,7 +3,10 @@ links, links out of the site)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from patientsite.content.fields import shown
+from patientsite.content.load import Memo
 from patientsite.content.model import Page
 from patientsite.markdown.markup import (
     find_broken_tables,
@@ -23,14 +26,31 @@ TABLE_HINT = (
 )
 
 
-def check_page_markdown(page: Page, problems: Problems) -> None:
+def check_page_markdown(page: Page, problems: Problems, memo: Memo | None = None) -> None:
     """Every piece of Markdown on a page, checked with the lines of its file."""
     for text, first_line in page.markdown_texts():
-        check_markdown(text, page.file, first_line, page.key, problems)
+        check_markdown(text, page.file, first_line, page.key, problems, memo)
 
 
-def check_markdown(text: str, file: str, first_line: int, key: str, problems: Problems) -> None:
-    """What Markdown may not hold: raw HTML, pictures, links with an unsafe scheme or out of the site."""
+def check_markdown(
+    text: str, file: str, first_line: int, key: str, problems: Problems, memo: Memo | None = None
+) -> None:
+    """What Markdown may not hold: raw HTML, pictures, links with an unsafe scheme or out of the site.
+    `memo` keeps the problems each text gave, by the text, where it stands and the page it is on."""
+    if memo is None:
+        _check_markdown(text, file, first_line, key, problems)
+        return
+    memo_key = hashlib.sha256("\0".join((text, file, str(first_line), key)).encode()).hexdigest()
+    found = memo.get(memo_key)
+    if found is None:
+        fresh = Problems()
+        _check_markdown(text, file, first_line, key, fresh)
+        found = tuple(fresh.items)
+        memo.put(memo_key, found)
+    problems.items.extend(found)
+
+
+def _check_markdown(text: str, file: str, first_line: int, key: str, problems: Problems) -> None:
     for line, tag in find_raw_html(text):
         problems.add(
             file,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from patientsite.checker.read import read_checker
 from patientsite.content.fields import ID_PATTERN, Fields, mapping_of, shown
-from patientsite.content.load import Document, MarkdownDocument
+from patientsite.content.load import Document, MarkdownDocument, Memo
 from patientsite.content.markdown_checks import check_page_markdown
 from patientsite.content.model import Page, Question, Review, Term
 from patientsite.markdown.markup import slugify
@@ -21,7 +21,11 @@ HOME_FILE = "index.md"
 
 
 def read_home(
-    documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
+    documents: dict[str, Document],
+    unreadable: frozenset[str],
+    content_label: str,
+    problems: Problems,
+    memo: Memo | None = None,
 ) -> Page | None:
     """The home page, content/index.md, or None when it is missing or unreadable (reported)."""
     document = documents.get(HOME_FILE)
@@ -35,10 +39,12 @@ def read_home(
                 "create the home page: front matter with title, summary and updated, then text",
             )
         return None
-    return markdown_page(HOME_FILE, document, "home", "index", problems)
+    return markdown_page(HOME_FILE, document, "home", "index", problems, memo)
 
 
-def read_site_pages(documents: dict[str, Document], problems: Problems) -> Iterator[Page]:
+def read_site_pages(
+    documents: dict[str, Document], problems: Problems, memo: Memo | None = None
+) -> Iterator[Page]:
     """The site's other pages of its own, beside the home page: each .md file at the top of content/."""
     for key in sorted(documents):
         document = documents[key]
@@ -62,10 +68,12 @@ def read_site_pages(documents: dict[str, Document], problems: Problems) -> Itera
                 f"rename the file, e.g. to '{stem}-page.md', and its links with it",
             )
         else:
-            yield markdown_page(key, document, "page", stem, problems)
+            yield markdown_page(key, document, "page", stem, problems, memo)
 
 
-def markdown_page(key: str, document: MarkdownDocument, kind: str, slug: str, problems: Problems) -> Page:
+def markdown_page(
+    key: str, document: MarkdownDocument, kind: str, slug: str, problems: Problems, memo: Memo | None = None
+) -> Page:
     """A page from a Markdown file: its front matter's fields, then its text."""
     fields = Fields(document.meta, document.file, problems)
     page = Page(
@@ -78,11 +86,13 @@ def markdown_page(key: str, document: MarkdownDocument, kind: str, slug: str, pr
         body_line=document.body_line,
     )
     fields.finish()
-    check_page_markdown(page, problems)
+    check_page_markdown(page, problems, memo)
     return page
 
 
-def yaml_page(key: str, document: Document, kind: str, slug: str, problems: Problems) -> Page | None:
+def yaml_page(
+    key: str, document: Document, kind: str, slug: str, problems: Problems, memo: Memo | None = None
+) -> Page | None:
     """A page from a YAML file: the common fields, and a FAQ's questions, a glossary's terms or the
     checker's settings."""
     mapping = mapping_of(document, document.file, problems)
@@ -110,7 +120,7 @@ def yaml_page(key: str, document: Document, kind: str, slug: str, problems: Prob
         tool=tool,
         **common,
     )
-    check_page_markdown(page, problems)
+    check_page_markdown(page, problems, memo)
     return page
 
 

@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError
 
 from patientsite.content.fields import Fields, mapping_of, shown
 from patientsite.content.language_files import LANGUAGE_CODE, SITE_FILE
-from patientsite.content.load import Document, YamlMap
+from patientsite.content.load import Document, Memo, YamlMap
 from patientsite.content.markdown_checks import check_markdown
 from patientsite.content.model import NavItem, Site, Strings
 from patientsite.content.strings import STRINGS_FILE, read_strings
@@ -17,7 +17,11 @@ from patientsite.problems import Problems
 
 
 def read_site(
-    documents: dict[str, Document], unreadable: frozenset[str], content_label: str, problems: Problems
+    documents: dict[str, Document],
+    unreadable: frozenset[str],
+    content_label: str,
+    problems: Problems,
+    memo: Memo | None = None,
 ) -> Site | None:
     """The site's settings from site.yaml, or None when the file is missing or unreadable (reported)."""
     document = documents.get(SITE_FILE)
@@ -50,7 +54,7 @@ def read_site(
         strings=_strings(documents, unreadable, content_label, problems),
     )
     fields.finish()
-    check_markdown(site.disclaimer, site.file, fields.line("disclaimer"), SITE_FILE, problems)
+    check_markdown(site.disclaimer, site.file, fields.line("disclaimer"), SITE_FILE, problems, memo)
     return site
 
 

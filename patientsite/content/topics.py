@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from patientsite.content.fields import ID_PATTERN, Fields, mapping_of, shown
-from patientsite.content.load import Document, MarkdownDocument, YamlMap
+from patientsite.content.load import Document, MarkdownDocument, Memo, YamlMap
 from patientsite.content.markdown_checks import check_markdown
 from patientsite.content.model import Page, Source, Topic, UrgentBox
 from patientsite.content.pages import markdown_page, read_review, yaml_page
@@ -23,7 +23,7 @@ URGENT_MAX_WORDS = 80
 
 
 def read_topics(
-    documents: dict[str, Document], unreadable: frozenset[str], problems: Problems
+    documents: dict[str, Document], unreadable: frozenset[str], problems: Problems, memo: Memo | None = None
 ) -> Iterator[Topic]:
     """Each topic of the content, in the order of its folder names; a second topic with the same
     slug is reported and left out."""
@@ -32,7 +32,7 @@ def read_topics(
         folder, _, name = key.rpartition("/")
         if name != TOPIC_FILE or "/" in folder or not folder:
             continue
-        topic = _topic(key, folder, documents, unreadable, problems)
+        topic = _topic(key, folder, documents, unreadable, problems, memo)
         if topic is None:
             continue
         if topic.slug in slugs_seen:
@@ -49,7 +49,12 @@ def read_topics(
 
 
 def _topic(
-    key: str, folder: str, documents: dict[str, Document], unreadable: frozenset[str], problems: Problems
+    key: str,
+    folder: str,
+    documents: dict[str, Document],
+    unreadable: frozenset[str],
+    problems: Problems,
+    memo: Memo | None = None,
 ) -> Topic | None:
     document = documents[key]
     mapping = mapping_of(document, document.file, problems)
@@ -74,8 +79,8 @@ def _topic(
         )
     draft = _draft(fields)
     sources = _sources(fields, document.file, problems, required=not draft)
-    sections = _topic_pages(fields, "sections", folder, documents, unreadable, problems, required=True)
-    tools = _topic_pages(fields, "tools", folder, documents, unreadable, problems, required=False)
+    sections = _topic_pages(fields, "sections", folder, documents, unreadable, problems, True, memo)
+    tools = _topic_pages(fields, "tools", folder, documents, unreadable, problems, False, memo)
     topic = Topic(
         key=key,
         file=document.file,
@@ -95,11 +100,11 @@ def _topic(
         urgent=_urgent(fields),
     )
     fields.finish()
-    check_markdown(topic.summary, topic.file, fields.line("summary"), key, problems)
+    check_markdown(topic.summary, topic.file, fields.line("summary"), key, problems, memo)
     for point in topic.key_points:
-        check_markdown(point, topic.file, fields.line("key_points"), key, problems)
+        check_markdown(point, topic.file, fields.line("key_points"), key, problems, memo)
     if topic.urgent is not None:
-        check_markdown(topic.urgent.text, topic.file, topic.urgent.line, key, problems)
+        check_markdown(topic.urgent.text, topic.file, topic.urgent.line, key, problems, memo)
     _check_unique_slugs(topic, problems)
     return topic
 
@@ -200,6 +205,7 @@ def _topic_pages(
     unreadable: frozenset[str],
     problems: Problems,
     required: bool,
+    memo: Memo | None = None,
 ) -> tuple[Page, ...]:
     pages: list[Page] = []
     listed = fields.items(name, required)
@@ -222,14 +228,20 @@ def _topic_pages(
         seen.add(key)
         if key in unreadable:
             continue
-        page = _topic_page(key, documents, name, fields.file, line, problems)
+        page = _topic_page(key, documents, name, fields.file, line, problems, memo)
         if page is not None:
             pages.append(page)
     return tuple(pages)
 
 
 def _topic_page(
-    key: str, documents: dict[str, Document], list_name: str, topic_file: str, line: int, problems: Problems
+    key: str,
+    documents: dict[str, Document],
+    list_name: str,
+    topic_file: str,
+    line: int,
+    problems: Problems,
+    memo: Memo | None = None,
 ) -> Page | None:
     document = documents.get(key)
     name = key.rpartition("/")[2]
@@ -253,7 +265,7 @@ def _topic_page(
         )
         return None
     if isinstance(document, MarkdownDocument):
-        return markdown_page(key, document, "section", stem, problems)
+        return markdown_page(key, document, "section", stem, problems, memo)
     kind = {"faq": "faq", "glossary": "glossary", "checker": "checker"}.get(stem)
     if kind is None:
         problems.add(
@@ -264,7 +276,7 @@ def _topic_page(
             "sections are .md files, faq.yaml, glossary.yaml; tools: checker.yaml",
         )
         return None
-    return yaml_page(key, document, kind, stem, problems)
+    return yaml_page(key, document, kind, stem, problems, memo)
 
 
 def _check_unique_slugs(topic: Topic, problems: Problems) -> None:

@@ -21,7 +21,7 @@ from patientsite.content.language_files import (
     translation_codes,
     translation_files,
 )
-from patientsite.content.load import LoadedContent
+from patientsite.content.load import LoadedContent, Memo
 from patientsite.content.model import Content
 from patientsite.content.pages import read_home, read_site_pages
 from patientsite.content.site import read_site
@@ -34,20 +34,23 @@ from patientsite.problems import Problems
 # markdown_checks.py.
 
 
-def validate_content(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
+def validate_content(
+    loaded: LoadedContent, content_label: str, problems: Problems, memo: Memo | None = None
+) -> Content | None:
     """The whole content, the original language with each translation in it (translations.py), or None when
     a problem makes a model impossible (the problems say why).
 
+    `memo` keeps what the Markdown checks found in each text (markdown_checks.py), for the next build.
     A file that could not be read has been reported by load; what merely follows from its absence (a
     navigation entry to it, a citation of its sources, its section files now unused) is not reported again.
     """
     codes = translation_codes(loaded)
-    original = _language(original_files(loaded, codes), content_label, problems)
+    original = _language(original_files(loaded, codes), content_label, problems, memo)
     if original is None:
         return None
     check_originals(original, loaded.documents, problems)
     translated = (
-        _translation(original, loaded, codes, code, content_label, problems)
+        _translation(original, loaded, codes, code, content_label, problems, memo)
         for code in original.site.translations
     )
     return replace(original, translations=tuple(t for t in translated if t is not None))
@@ -60,6 +63,7 @@ def _translation(
     code: str,
     content_label: str,
     problems: Problems,
+    memo: Memo | None = None,
 ) -> Content | None:
     """One translation, read as the original's files with its own laid over them; a problem in a file of the
     original is reported once, by the original."""
@@ -76,7 +80,7 @@ def _translation(
         return None
     files = translation_files(loaded, codes, code)
     found = Problems()
-    translated = _language(files, f"{content_label}/{code}", found)
+    translated = _language(files, f"{content_label}/{code}", found, memo)
     reported = set(problems.items)
     problems.items.extend(problem for problem in found.items if problem not in reported)
     if translated is None:
@@ -85,13 +89,15 @@ def _translation(
     return as_translation(translated, original, code, files, own, content_label, failed, problems)
 
 
-def _language(loaded: LoadedContent, content_label: str, problems: Problems) -> Content | None:
+def _language(
+    loaded: LoadedContent, content_label: str, problems: Problems, memo: Memo | None = None
+) -> Content | None:
     """The content of one language, from its files."""
     documents, unreadable = loaded.documents, loaded.unreadable
-    site = read_site(documents, unreadable, content_label, problems)
-    home = read_home(documents, unreadable, content_label, problems)
-    pages = tuple(read_site_pages(documents, problems))
-    topics = tuple(read_topics(documents, unreadable, problems))
+    site = read_site(documents, unreadable, content_label, problems, memo)
+    home = read_home(documents, unreadable, content_label, problems, memo)
+    pages = tuple(read_site_pages(documents, problems, memo))
+    topics = tuple(read_topics(documents, unreadable, problems, memo))
     if site is None or home is None:
         return None
     content = Content(site, home, topics, pages=pages)
