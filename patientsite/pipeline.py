@@ -113,8 +113,8 @@ def _units(
     for page in page_units(renderer, frame, kept):
         pages.append(page)
         yield page.unit
-    sections = cache.store("sections") if cache else None
-    yield from other_units(renderer, static_files, pages, sections)
+    rows = cache.store("search") if cache else None
+    yield from other_units(renderer, static_files, pages, rows)
 
 
 def build_site(

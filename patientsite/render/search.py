@@ -45,17 +45,32 @@ def index_path(language: str) -> str:
     return asset_path(f"search-index-{language}.js")
 
 
+@dataclass(frozen=True)
+class IndexedPage:
+    """One page as the index reads it: its text, and the names its sections may use (each a list of forms),
+    the first of them the page's own when `named` (its top section is found by it)."""
+
+    page: Page | Topic
+    text: PageText
+    names: tuple[tuple[str, ...], ...]
+    patterns: tuple[re.Pattern[str], ...]  # one for each name, finding any of its forms
+    named: bool = False
+
+
+Rows = list[list]  # a page's entries of the index, each without the page's number
+
+
 def search_index_script(
     edition: Content,
     texts: dict[str, PageText],
     paths: dict[str, str],
     messages: dict[str, str],
-    sections_of: Callable[[Page | Topic, PageText], list[Section]] | None = None,
+    rows_of: Callable[[IndexedPage], Rows] | None = None,
 ) -> str:
     """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
-    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `sections_of`
-    gives a page's sections (by default page_sections; the build's cache keeps them)."""
-    sections_of = sections_of or page_sections
+    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `rows_of` gives a
+    page's entries (by default page_rows; the build's cache keeps them)."""
+    rows_of = rows_of or page_rows
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
@@ -63,34 +78,50 @@ def search_index_script(
     topics = [topic for topic in edition.topics if not topic.draft]
     own_names = {topic.key: _add_names(names, _topic_names(topic)) for topic in topics}
     everyone_names = [number for numbers in own_names.values() for number in numbers]
-    patterns = [forms_pattern(forms) for forms in names]
-    groups = [(edition.home, everyone_names, ())] + [
-        (page, own_names[topic.key], own_names[topic.key][:1] if page is topic and topic.other_names else ())
+    forms = tuple(tuple(name) for name in names)
+    patterns = tuple(forms_pattern(name) for name in names)
+    groups = [(edition.home, everyone_names, False)] + [
+        (page, own_names[topic.key], page is topic and bool(topic.other_names))
         for topic in topics
         for page in (topic, *topic.sections, *topic.tools)
     ]
-    for page, known, of_page in groups:
+    for page, known, named in groups:
         pages.append([page.title, relative_url(here, paths[page.key])])
-        for section in sections_of(page, texts[page.key]):
-            words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
-            used = {n for n in known if patterns[n].search(words)} | set(
-                of_page if section.anchor == TOP else ()
-            )
-            start, rest = _start_and_rest(" ".join(section.text))
-            sections.append(
-                [
-                    len(pages) - 1,
-                    section.anchor,
-                    section.heading,
-                    " · ".join(section.boxes),
-                    " ".join(section.lead),
-                    start,
-                    rest,
-                    sorted(used),
-                ]
-            )
+        indexed = IndexedPage(
+            page,
+            texts[page.key],
+            tuple(forms[n] for n in known),
+            tuple(patterns[n] for n in known),
+            named,
+        )
+        for row in rows_of(indexed):
+            sections.append([len(pages) - 1, *row[:-1], [known[place] for place in row[-1]]])
     data = {**messages, "names": names, "pages": pages, "sections": sections}
     return f"window.SearchIndex={json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
+
+
+def page_rows(indexed: IndexedPage) -> Rows:
+    """A page's entries: for each section its anchor, heading, box titles, lead, the start of its text and
+    the rest's words, and the names it uses (by their place in `indexed.names`, in order)."""
+    rows = []
+    for section in page_sections(indexed.page, indexed.text):
+        words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
+        used = [place for place, pattern in enumerate(indexed.patterns) if pattern.search(words)]
+        if indexed.named and section.anchor == TOP and 0 not in used:
+            used.insert(0, 0)
+        start, rest = _start_and_rest(" ".join(section.text))
+        rows.append(
+            [
+                section.anchor,
+                section.heading,
+                " · ".join(section.boxes),
+                " ".join(section.lead),
+                start,
+                rest,
+                used,
+            ]
+        )
+    return rows
 
 
 def _topic_names(topic: Topic) -> list[list[str]]:

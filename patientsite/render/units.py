@@ -22,9 +22,9 @@ from functools import partial
 from patientsite.content.model import Content, Page, Topic
 from patientsite.engine.cache import Store, key_of
 from patientsite.engine.workers import imap_in_order
-from patientsite.markdown.texts import PageText, text_cache_key
+from patientsite.markdown.texts import text_cache_key
 from patientsite.render.paths import asset_path
-from patientsite.render.search import Section, index_path, page_sections, search_index_script
+from patientsite.render.search import IndexedPage, Rows, index_path, page_rows, search_index_script
 from patientsite.render.site import (
     SCRIPT_BUNDLES,
     OutputFile,
@@ -86,14 +86,14 @@ def other_units(
     renderer: SiteRenderer,
     static_files: dict[str, bytes],
     pages: list[PageUnit],
-    sections: Store | None = None,
+    rows: Store | None = None,
 ) -> Iterator[Unit]:
     """The files that are not pages: 404, the static files, the search indexes, robots.txt, the sitemap.
-    `sections` keeps each page's sections for the search index, found by what they are made from."""
+    `rows` keeps each page's entries of the search index, found by what they are made from."""
     content = renderer.content
     files = [renderer.render_not_found()]
     files += [OutputFile(asset_path(name), data) for name, data in sorted(bundled(static_files).items())]
-    files += [search_index_file(renderer, edition, sections) for edition in content.editions]
+    files += [search_index_file(renderer, edition, rows) for edition in content.editions]
     files += [OutputFile("robots.txt", renderer.robots_txt().encode()), OutputFile(".nojekyll", b"")]
     if renderer.base_url:
         listed = [RenderedPage(OutputFile(p.unit.path, b""), p.updated, p.listed) for p in pages]
@@ -102,24 +102,26 @@ def other_units(
         yield Unit(file.path, key_of("file", file.content), file.content)
 
 
-def search_index_file(renderer: SiteRenderer, edition: Content, sections: Store | None) -> OutputFile:
-    """A language's search index, with each page's sections from the cache when they are there."""
+def search_index_file(renderer: SiteRenderer, edition: Content, rows: Store | None) -> OutputFile:
+    """A language's search index, with each page's entries from the cache when they are there."""
     words = renderer.languages.words[edition.site.language]
     messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
-    sections_of = partial(_cached_sections, sections) if sections is not None else None
-    script = search_index_script(edition, renderer.texts, renderer.paths, messages, sections_of)
+    rows_of = partial(_cached_rows, rows) if rows is not None else None
+    script = search_index_script(edition, renderer.texts, renderer.paths, messages, rows_of)
     return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
 
 
-def _cached_sections(store: Store, page: Page | Topic, text: PageText) -> list[Section]:
-    """A page's sections: made from its title, its questions' and terms' names and places, and its text
-    (which text_cache_key names)."""
+def _cached_rows(store: Store, indexed: IndexedPage) -> Rows:
+    """A page's entries of the index: made from its title, its questions' and terms' names and places, its
+    text (which text_cache_key names) and the names its sections may use."""
+    page = indexed.page
     questions, terms = (page.questions, page.terms) if isinstance(page, Page) else ((), ())
-    names = repr(([(q.anchor, q.question) for q in questions], [(t.anchor, t.term) for t in terms]))
-    key = key_of("sections", text_cache_key(page.key, page), page.title, names)
+    entries = repr(([(q.anchor, q.question) for q in questions], [(t.anchor, t.term) for t in terms]))
+    names = repr((indexed.names, indexed.named))
+    key = key_of("search rows", text_cache_key(page.key, page), page.title, entries, names)
     found = store.get(key)
     if found is None:
-        found = page_sections(page, text)
+        found = page_rows(indexed)
         store.put(key, found)
     return found  # type: ignore[return-value]
 
