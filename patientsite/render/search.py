@@ -57,7 +57,8 @@ class IndexedPage:
     named: bool = False
 
 
-Rows = list[list]  # a page's entries of the index, each without the page's number
+Row = tuple[str, list[int]]  # an entry as JSON without its page's number and names; the names it uses
+Rows = list[Row]
 
 
 def search_index_script(
@@ -74,7 +75,7 @@ def search_index_script(
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
-    sections: list[list] = []
+    sections: list[str] = []  # each entry as JSON: the page's number, the row, the names it uses
     topics = [topic for topic in edition.topics if not topic.draft]
     own_names = {topic.key: _add_names(names, _topic_names(topic)) for topic in topics}
     everyone_names = [number for numbers in own_names.values() for number in numbers]
@@ -94,15 +95,19 @@ def search_index_script(
             tuple(patterns[n] for n in known),
             named,
         )
-        for row in rows_of(indexed):
-            sections.append([len(pages) - 1, *row[:-1], [known[place] for place in row[-1]]])
-    data = {**messages, "names": names, "pages": pages, "sections": sections}
-    return f"window.SearchIndex={json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
+        for row, used in rows_of(indexed):
+            sections.append(f"[{len(pages) - 1},{row},{_json([known[place] for place in used])}]")
+    head = _json({**messages, "names": names, "pages": pages})  # then the entries, made one by one
+    return f'window.SearchIndex={head[:-1]},"sections":[{",".join(sections)}]}};\n'
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def page_rows(indexed: IndexedPage) -> Rows:
-    """A page's entries: for each section its anchor, heading, box titles, lead, the start of its text and
-    the rest's words, and the names it uses (by their place in `indexed.names`, in order)."""
+    """A page's entries: for each section, as JSON, its anchor, heading, box titles, lead, the start of its
+    text and the rest's words; and the names it uses (by their place in `indexed.names`, in order)."""
     rows = []
     for section in page_sections(indexed.page, indexed.text):
         words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
@@ -110,17 +115,15 @@ def page_rows(indexed: IndexedPage) -> Rows:
         if indexed.named and section.anchor == TOP and 0 not in used:
             used.insert(0, 0)
         start, rest = _start_and_rest(" ".join(section.text))
-        rows.append(
-            [
-                section.anchor,
-                section.heading,
-                " · ".join(section.boxes),
-                " ".join(section.lead),
-                start,
-                rest,
-                used,
-            ]
-        )
+        row = [
+            section.anchor,
+            section.heading,
+            " · ".join(section.boxes),
+            " ".join(section.lead),
+            start,
+            rest,
+        ]
+        rows.append((_json(row)[1:-1], used))
     return rows
 
 

@@ -73,13 +73,45 @@ def page_key(view: PageView, frame: str) -> str:
     return key_of("page", frame, hashlib.sha256(repr(view).encode()).hexdigest())
 
 
-def page_units(renderer: SiteRenderer, frame: str, kept: Mapping[str, str]) -> Iterator[PageUnit]:
+def page_units(
+    renderer: SiteRenderer, frame: str, kept: Mapping[str, str], parts: Store | None = None
+) -> Iterator[PageUnit]:
     """Every page of every language in the order of the site, rendered unless `kept` (path → key of the file
-    in the output folder) has its key; in parts, on every core, each yielded when done."""
-    parts = [part for edition in renderer.content.editions for part in _parts(renderer, edition)]
+    in the output folder) has its key; in parts, on every core, each yielded when done. `parts` keeps each
+    topic's page units by its part key: a topic whose part key is found there, all its files kept, is not
+    even made into views."""
+    every = [part for edition in renderer.content.editions for part in _parts(renderer, edition, frame)]
+    found = [_kept_part(parts, part.key, kept) for part in every]
     render = partial(_render_part, renderer, frame, kept)
-    for rendered in imap_in_order(render, parts, items_per_worker=PARTS_PER_WORKER):
-        yield from rendered
+    missing = [part.views for part, units in zip(every, found, strict=True) if units is None]
+    rendered = imap_in_order(render, missing, items_per_worker=PARTS_PER_WORKER)
+    for part, units in zip(every, found, strict=True):
+        if units is None:
+            units = next(rendered)
+            if parts is not None and part.key is not None:
+                parts.put(
+                    part.key,
+                    [PageUnit(Unit(u.unit.path, u.unit.key, None), u.updated, u.listed) for u in units],
+                )
+        yield from units
+
+
+def topic_part_key(frame: str, sources: str, topic: Topic) -> str | None:
+    """A hash of everything a topic's views read (see _parts), or None when they read more: a page not
+    translated yet keeps a link's #place only where the page it leads to has it, so it reads other pages."""
+    if topic.untranslated or any(page.untranslated for page in topic.sections + topic.tools):
+        return None
+    return key_of("topic part", frame, sources, repr(topic))
+
+
+def _kept_part(parts: Store | None, key: str | None, kept: Mapping[str, str]) -> list[PageUnit] | None:
+    """A part's units as the last build made them, when its key is the same and each of its files kept."""
+    if parts is None or key is None:
+        return None
+    units: list[PageUnit] | None = parts.get(key)  # type: ignore[assignment]
+    if units is None or any(kept.get(unit.unit.path) != unit.unit.key for unit in units):
+        return None
+    return units
 
 
 def other_units(
@@ -136,13 +168,27 @@ def bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
     return files
 
 
-def _parts(renderer: SiteRenderer, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
+@dataclass(frozen=True)
+class Part:
+    """Pages that render together, and the key of what their views read (None: not known so cheaply)."""
+
+    key: str | None
+    views: Callable[[], Iterable[PageView]]
+
+
+def _parts(renderer: SiteRenderer, edition: Content, frame: str) -> list[Part]:
     """The pages of one language in parts that render apart: the home page and the site's other pages, each
-    topic's pages, the A to Z page."""
+    topic's pages, the A to Z page. A topic's views read the topic (its fields, its pages' fields and text),
+    the frame (the paths of pages, the topics' names, the strings, the base URL) and the sources of its
+    language's topics (a page may cite any of them); each other part reads every topic."""
+    sources = key_of("sources", *(repr(topic.sources) for topic in edition.topics))
     return [
-        lambda: [renderer.home_view(edition), *map(renderer.site_page_view, edition.pages)],
-        *(partial(renderer.topic_views, topic) for topic in edition.topics),
-        lambda: [renderer.a_z_view(edition)],
+        Part(None, lambda: [renderer.home_view(edition), *map(renderer.site_page_view, edition.pages)]),
+        *(
+            Part(topic_part_key(frame, sources, topic), partial(renderer.topic_views, topic))
+            for topic in edition.topics
+        ),
+        Part(None, lambda: [renderer.a_z_view(edition)]),
     ]
 
 
