@@ -6,9 +6,12 @@ strings, navigation and home page, the topics' names, every page's path, the glo
 the icon, the base URL), with the templates and the version of the code. A page whose key is the one it had
 when the file now in the output folder was written is not rendered again: that file is kept. Editing one
 section's words therefore renders that section again, and the pages of its topic that show it, not the site.
+Before that, a topic's pages are keyed as a whole, by a cheap key of what their views read (topic_part_key):
+a topic whose part key and files are the last build's is not even made into views.
 
 The files every page cannot know (search indexes, the sitemap, robots.txt, 404, the static files) are made on
-every build: they are few, and the writer keeps those whose bytes did not change.
+every build: they are few, and the writer keeps those whose bytes did not change; the search index takes each
+page's entries from the cache, by what they are made from.
 """
 
 from __future__ import annotations
