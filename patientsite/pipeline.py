@@ -110,11 +110,11 @@ def _units(
     renderer.use_static_files(static_files)  # the icon, which every page shows: part of the frame
     frame = frame_key(renderer, folder_fingerprint(project.templates_dir), code_version())
     pages: list[PageUnit] = []
-    for page in page_units(renderer, frame, kept):
+    for page in page_units(renderer, frame, kept, cache.store("parts") if cache else None):
         pages.append(page)
         yield page.unit
-    sections = cache.store("sections") if cache else None
-    yield from other_units(renderer, static_files, pages, sections)
+    rows = cache.store("search") if cache else None
+    yield from other_units(renderer, static_files, pages, rows)
 
 
 def build_site(

@@ -3,6 +3,7 @@ writes; an edit to one section's words renders and writes only the files it chan
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,46 @@ def test_the_fingerprint_knows_the_loaders_kinds_of_file():
 
 def _files(folder: Path) -> dict[str, Path]:
     return {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+
+
+# --- Two topics: a topic whose inputs did not change is not even made into views (its part key is found), and
+# each page's entries of the search index are kept; neither may keep what an edit elsewhere changes.
+
+IRON = "content/iron/topic.yaml"
+# Each edit is in one topic; what the other topic's pages, the home page or the search index show may change.
+EDITS_ELSEWHERE = {
+    "the other topic's title": (IRON, "title: Iron", "title: Iron stores"),
+    "the first topic's other names (the other topic's names are numbered after them in the index)": (
+        "content/anaemia/topic.yaml",
+        "other_names: [Anemia]\n",
+        "",
+    ),
+    "the other topic's source": (IRON, "publisher: NHS", "publisher: NHS England"),
+    "the other topic's glossary": (
+        "content/iron/glossary.yaml",
+        "carries oxygen.",
+        "carries oxygen round it.",
+    ),
+    "the other topic's section": ("content/iron/causes.md", "Losing blood is a common cause", "Bleeding is"),
+}
+
+
+@pytest.fixture
+def two_topics(tmp_path) -> Path:
+    """The small site with a second topic, Iron (a copy of Anaemia, another other name), built once."""
+    root = make_project(tmp_path / "project")
+    content = root / "content"
+    shutil.copytree(content / "anaemia", content / "iron")
+    edit(root, IRON, "title: Anaemia", "title: Iron")
+    edit(root, IRON, "other_names: [Anemia]", "other_names: [Ferritin]")
+    build(root)
+    return root
+
+
+@pytest.mark.parametrize("what", list(EDITS_ELSEWHERE))
+def test_after_an_edit_elsewhere_a_warm_build_writes_what_a_cold_build_writes(two_topics, what):
+    before = snapshot(two_topics / "site")
+    edit(two_topics, *EDITS_ELSEWHERE[what])
+    warm = build(two_topics)
+    assert warm == build(two_topics, "cold-site", cold=True)
+    assert warm != before, f"editing {what} changed nothing in the site"

@@ -45,52 +45,86 @@ def index_path(language: str) -> str:
     return asset_path(f"search-index-{language}.js")
 
 
+@dataclass(frozen=True)
+class IndexedPage:
+    """One page as the index reads it: its text, and the names its sections may use (each a list of forms),
+    the first of them the page's own when `named` (its top section is found by it)."""
+
+    page: Page | Topic
+    text: PageText
+    names: tuple[tuple[str, ...], ...]
+    patterns: tuple[re.Pattern[str], ...]  # one for each name, finding any of its forms
+    named: bool = False
+
+
+Row = tuple[str, list[int]]  # an entry as JSON without its page's number and names; the names it uses
+Rows = list[Row]
+
+
 def search_index_script(
     edition: Content,
     texts: dict[str, PageText],
     paths: dict[str, str],
     messages: dict[str, str],
-    sections_of: Callable[[Page | Topic, PageText], list[Section]] | None = None,
+    rows_of: Callable[[IndexedPage], Rows] | None = None,
 ) -> str:
     """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
-    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `sections_of`
-    gives a page's sections (by default page_sections; the build's cache keeps them)."""
-    sections_of = sections_of or page_sections
+    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `rows_of` gives a
+    page's entries (by default page_rows; the build's cache keeps them)."""
+    rows_of = rows_of or page_rows
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
-    sections: list[list] = []
+    sections: list[str] = []  # each entry as JSON: the page's number, the row, the names it uses
     topics = [topic for topic in edition.topics if not topic.draft]
     own_names = {topic.key: _add_names(names, _topic_names(topic)) for topic in topics}
     everyone_names = [number for numbers in own_names.values() for number in numbers]
-    patterns = [forms_pattern(forms) for forms in names]
-    groups = [(edition.home, everyone_names, ())] + [
-        (page, own_names[topic.key], own_names[topic.key][:1] if page is topic and topic.other_names else ())
+    forms = tuple(tuple(name) for name in names)
+    patterns = tuple(forms_pattern(name) for name in names)
+    groups = [(edition.home, everyone_names, False)] + [
+        (page, own_names[topic.key], page is topic and bool(topic.other_names))
         for topic in topics
         for page in (topic, *topic.sections, *topic.tools)
     ]
-    for page, known, of_page in groups:
+    for page, known, named in groups:
         pages.append([page.title, relative_url(here, paths[page.key])])
-        for section in sections_of(page, texts[page.key]):
-            words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
-            used = {n for n in known if patterns[n].search(words)} | set(
-                of_page if section.anchor == TOP else ()
-            )
-            start, rest = _start_and_rest(" ".join(section.text))
-            sections.append(
-                [
-                    len(pages) - 1,
-                    section.anchor,
-                    section.heading,
-                    " · ".join(section.boxes),
-                    " ".join(section.lead),
-                    start,
-                    rest,
-                    sorted(used),
-                ]
-            )
-    data = {**messages, "names": names, "pages": pages, "sections": sections}
-    return f"window.SearchIndex={json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
+        indexed = IndexedPage(
+            page,
+            texts[page.key],
+            tuple(forms[n] for n in known),
+            tuple(patterns[n] for n in known),
+            named,
+        )
+        for row, used in rows_of(indexed):
+            sections.append(f"[{len(pages) - 1},{row},{_json([known[place] for place in used])}]")
+    head = _json({**messages, "names": names, "pages": pages})  # then the entries, made one by one
+    return f'window.SearchIndex={head[:-1]},"sections":[{",".join(sections)}]}};\n'
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def page_rows(indexed: IndexedPage) -> Rows:
+    """A page's entries: for each section, as JSON, its anchor, heading, box titles, lead, the start of its
+    text and the rest's words; and the names it uses (by their place in `indexed.names`, in order)."""
+    rows = []
+    for section in page_sections(indexed.page, indexed.text):
+        words = " ".join([section.heading, *section.boxes, *section.lead, *section.text])
+        used = [place for place, pattern in enumerate(indexed.patterns) if pattern.search(words)]
+        if indexed.named and section.anchor == TOP and 0 not in used:
+            used.insert(0, 0)
+        start, rest = _start_and_rest(" ".join(section.text))
+        row = [
+            section.anchor,
+            section.heading,
+            " · ".join(section.boxes),
+            " ".join(section.lead),
+            start,
+            rest,
+        ]
+        rows.append((_json(row)[1:-1], used))
+    return rows
 
 
 def _topic_names(topic: Topic) -> list[list[str]]:

@@ -6,9 +6,12 @@ strings, navigation and home page, the topics' names, every page's path, the glo
 the icon, the base URL), with the templates and the version of the code. A page whose key is the one it had
 when the file now in the output folder was written is not rendered again: that file is kept. Editing one
 section's words therefore renders that section again, and the pages of its topic that show it, not the site.
+Before that, a topic's pages are keyed as a whole, by a cheap key of what their views read (topic_part_key):
+a topic whose part key and files are the last build's is not even made into views.
 
 The files every page cannot know (search indexes, the sitemap, robots.txt, 404, the static files) are made on
-every build: they are few, and the writer keeps those whose bytes did not change.
+every build: they are few, and the writer keeps those whose bytes did not change; the search index takes each
+page's entries from the cache, by what they are made from.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from functools import partial
 from patientsite.content.model import Content, Page, Topic
 from patientsite.engine.cache import Store, key_of
 from patientsite.engine.workers import imap_in_order
-from patientsite.markdown.texts import PageText, text_cache_key
+from patientsite.markdown.texts import text_cache_key
 from patientsite.render.paths import asset_path
-from patientsite.render.search import Section, index_path, page_sections, search_index_script
+from patientsite.render.search import IndexedPage, Rows, index_path, page_rows, search_index_script
 from patientsite.render.site import (
     SCRIPT_BUNDLES,
     OutputFile,
@@ -73,27 +76,59 @@ def page_key(view: PageView, frame: str) -> str:
     return key_of("page", frame, hashlib.sha256(repr(view).encode()).hexdigest())
 
 
-def page_units(renderer: SiteRenderer, frame: str, kept: Mapping[str, str]) -> Iterator[PageUnit]:
+def page_units(
+    renderer: SiteRenderer, frame: str, kept: Mapping[str, str], parts: Store | None = None
+) -> Iterator[PageUnit]:
     """Every page of every language in the order of the site, rendered unless `kept` (path → key of the file
-    in the output folder) has its key; in parts, on every core, each yielded when done."""
-    parts = [part for edition in renderer.content.editions for part in _parts(renderer, edition)]
+    in the output folder) has its key; in parts, on every core, each yielded when done. `parts` keeps each
+    topic's page units by its part key: a topic whose part key is found there, all its files kept, is not
+    even made into views."""
+    every = [part for edition in renderer.content.editions for part in _parts(renderer, edition, frame)]
+    found = [_kept_part(parts, part.key, kept) for part in every]
     render = partial(_render_part, renderer, frame, kept)
-    for rendered in imap_in_order(render, parts, items_per_worker=PARTS_PER_WORKER):
-        yield from rendered
+    missing = [part.views for part, units in zip(every, found, strict=True) if units is None]
+    rendered = imap_in_order(render, missing, items_per_worker=PARTS_PER_WORKER)
+    for part, units in zip(every, found, strict=True):
+        if units is None:
+            units = next(rendered)
+            if parts is not None and part.key is not None:
+                parts.put(
+                    part.key,
+                    [PageUnit(Unit(u.unit.path, u.unit.key, None), u.updated, u.listed) for u in units],
+                )
+        yield from units
+
+
+def topic_part_key(frame: str, sources: str, topic: Topic) -> str | None:
+    """A hash of everything a topic's views read (see _parts), or None when they read more: a page not
+    translated yet keeps a link's #place only where the page it leads to has it, so it reads other pages."""
+    if topic.untranslated or any(page.untranslated for page in topic.sections + topic.tools):
+        return None
+    return key_of("topic part", frame, sources, repr(topic))
+
+
+def _kept_part(parts: Store | None, key: str | None, kept: Mapping[str, str]) -> list[PageUnit] | None:
+    """A part's units as the last build made them, when its key is the same and each of its files kept."""
+    if parts is None or key is None:
+        return None
+    units: list[PageUnit] | None = parts.get(key)  # type: ignore[assignment]
+    if units is None or any(kept.get(unit.unit.path) != unit.unit.key for unit in units):
+        return None
+    return units
 
 
 def other_units(
     renderer: SiteRenderer,
     static_files: dict[str, bytes],
     pages: list[PageUnit],
-    sections: Store | None = None,
+    rows: Store | None = None,
 ) -> Iterator[Unit]:
     """The files that are not pages: 404, the static files, the search indexes, robots.txt, the sitemap.
-    `sections` keeps each page's sections for the search index, found by what they are made from."""
+    `rows` keeps each page's entries of the search index, found by what they are made from."""
     content = renderer.content
     files = [renderer.render_not_found()]
     files += [OutputFile(asset_path(name), data) for name, data in sorted(bundled(static_files).items())]
-    files += [search_index_file(renderer, edition, sections) for edition in content.editions]
+    files += [search_index_file(renderer, edition, rows) for edition in content.editions]
     files += [OutputFile("robots.txt", renderer.robots_txt().encode()), OutputFile(".nojekyll", b"")]
     if renderer.base_url:
         listed = [RenderedPage(OutputFile(p.unit.path, b""), p.updated, p.listed) for p in pages]
@@ -102,24 +137,26 @@ def other_units(
         yield Unit(file.path, key_of("file", file.content), file.content)
 
 
-def search_index_file(renderer: SiteRenderer, edition: Content, sections: Store | None) -> OutputFile:
-    """A language's search index, with each page's sections from the cache when they are there."""
+def search_index_file(renderer: SiteRenderer, edition: Content, rows: Store | None) -> OutputFile:
+    """A language's search index, with each page's entries from the cache when they are there."""
     words = renderer.languages.words[edition.site.language]
     messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
-    sections_of = partial(_cached_sections, sections) if sections is not None else None
-    script = search_index_script(edition, renderer.texts, renderer.paths, messages, sections_of)
+    rows_of = partial(_cached_rows, rows) if rows is not None else None
+    script = search_index_script(edition, renderer.texts, renderer.paths, messages, rows_of)
     return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
 
 
-def _cached_sections(store: Store, page: Page | Topic, text: PageText) -> list[Section]:
-    """A page's sections: made from its title, its questions' and terms' names and places, and its text
-    (which text_cache_key names)."""
+def _cached_rows(store: Store, indexed: IndexedPage) -> Rows:
+    """A page's entries of the index: made from its title, its questions' and terms' names and places, its
+    text (which text_cache_key names) and the names its sections may use."""
+    page = indexed.page
     questions, terms = (page.questions, page.terms) if isinstance(page, Page) else ((), ())
-    names = repr(([(q.anchor, q.question) for q in questions], [(t.anchor, t.term) for t in terms]))
-    key = key_of("sections", text_cache_key(page.key, page), page.title, names)
+    entries = repr(([(q.anchor, q.question) for q in questions], [(t.anchor, t.term) for t in terms]))
+    names = repr((indexed.names, indexed.named))
+    key = key_of("search rows", text_cache_key(page.key, page), page.title, entries, names)
     found = store.get(key)
     if found is None:
-        found = page_sections(page, text)
+        found = page_rows(indexed)
         store.put(key, found)
     return found  # type: ignore[return-value]
 
@@ -134,13 +171,27 @@ def bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
     return files
 
 
-def _parts(renderer: SiteRenderer, edition: Content) -> list[Callable[[], Iterable[PageView]]]:
+@dataclass(frozen=True)
+class Part:
+    """Pages that render together, and the key of what their views read (None: not known so cheaply)."""
+
+    key: str | None
+    views: Callable[[], Iterable[PageView]]
+
+
+def _parts(renderer: SiteRenderer, edition: Content, frame: str) -> list[Part]:
     """The pages of one language in parts that render apart: the home page and the site's other pages, each
-    topic's pages, the A to Z page."""
+    topic's pages, the A to Z page. A topic's views read the topic (its fields, its pages' fields and text),
+    the frame (the paths of pages, the topics' names, the strings, the base URL) and the sources of its
+    language's topics (a page may cite any of them); each other part reads every topic."""
+    sources = key_of("sources", *(repr(topic.sources) for topic in edition.topics))
     return [
-        lambda: [renderer.home_view(edition), *map(renderer.site_page_view, edition.pages)],
-        *(partial(renderer.topic_views, topic) for topic in edition.topics),
-        lambda: [renderer.a_z_view(edition)],
+        Part(None, lambda: [renderer.home_view(edition), *map(renderer.site_page_view, edition.pages)]),
+        *(
+            Part(topic_part_key(frame, sources, topic), partial(renderer.topic_views, topic))
+            for topic in edition.topics
+        ),
+        Part(None, lambda: [renderer.a_z_view(edition)]),
     ]
 
 
