@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 CACHE_FOLDER = ".build-cache"
 FORMAT = b"patientsite-cache 1\n"
@@ -62,38 +62,51 @@ def content_fingerprint(folder: Path) -> str:
     return folder_fingerprint(folder, _read_by_loader)
 
 
-def _read_by_loader(relative: Path, is_link: bool) -> bool:
+def _read_by_loader(relative: PurePosixPath, is_link: bool) -> bool:
     hidden = any(part.startswith(".") for part in relative.parts)
     return not hidden and (is_link or relative.suffix in CONTENT_SUFFIXES)
 
 
-def folder_fingerprint(folder: Path, include: Callable[[Path, bool], bool] | None = None) -> str:
+def folder_fingerprint(folder: Path, include: Callable[[PurePosixPath, bool], bool] | None = None) -> str:
     """A hash of every file under a folder (or those `include(relative path, is a link)` names): names, bytes,
     and which ones are symbolic links. Each file is read once in a process while its size, time and inode
     stay the same, so a second look at an unchanged folder only asks for each file's status."""
     parts: list[str | bytes] = []
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if include is not None and not include(path.relative_to(folder), path.is_symlink()):
-                continue
-            name = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                parts += ["link", name, os.readlink(path)]
-            elif path.is_file():
-                parts += ["file", name, _file_digest(path)]
+    for name, path, is_link in _files_under(folder):
+        if include is not None and not include(PurePosixPath(name), is_link):
+            continue
+        if is_link:
+            parts += ["link", name, os.readlink(path)]
+        else:
+            parts += ["file", name, _file_digest(path)]
     return key_of(*parts)
 
 
-def _file_digest(path: Path) -> str:
+def _files_under(folder: Path) -> list[tuple[str, str, bool]]:
+    """(path under the folder, full path, is a symbolic link) of every file and link below it, in order of
+    name; a link to a folder is not followed."""
+    found = []
+    for directory, folders, files in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        for entry in files + [name for name in folders if os.path.islink(os.path.join(directory, name))]:
+            path = os.path.join(directory, entry)
+            name = entry if relative == "." else f"{relative}/{entry}".replace(os.sep, "/")
+            is_link = os.path.islink(path)
+            if is_link or os.path.isfile(path):
+                found.append((name, path, is_link))
+    return sorted(found)
+
+
+def _file_digest(path: str) -> str:
     """A file's hash, read in pieces; a file too large to be content (load refuses it unread) is known by its
     size and time."""
-    status = path.stat()
+    status = os.stat(path)
     if status.st_size > MAX_HASHED_BYTES:
         return f"too large: {status.st_size} {status.st_mtime_ns}"
-    known = (str(path), status.st_size, status.st_mtime_ns, status.st_ino)
+    known = (path, status.st_size, status.st_mtime_ns, status.st_ino)
     if known in _digests:
         return _digests[known]
-    with path.open("rb") as file:
+    with open(path, "rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     if time.time_ns() - status.st_mtime_ns > RECENT_NS:
         _digests[known] = digest

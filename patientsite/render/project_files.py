@@ -3,6 +3,7 @@ environment; a template that cannot be rendered is a Problem in its file) and th
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +16,15 @@ from patientsite.project import Project
 
 
 def template_environment(project: Project) -> jinja2.Environment:
+    """The project's templates. One environment a templates folder for the life of the process, so the
+    preview compiles a template again only when its file changed (Jinja checks its time on each use)."""
+    return _environment(project.templates_dir)
+
+
+@functools.cache
+def _environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates_dir),
+        loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
