@@ -287,7 +287,7 @@ def _start_checks(
         not problems.errors
     ):  # a warning that cannot stop the build waits until it can be built: errors come first
         check_glossary_use(content, texts, problems)
-    graded = pages_to_grade(content, texts)
+    graded = pages_to_grade(content, texts, cache.store("words"))
     measured = grade_texts(graded, cache.store("grades"), progress, grader)
 
     def finish() -> dict[str, float]:

@@ -201,3 +201,21 @@ def test_after_an_edit_elsewhere_a_warm_build_writes_what_a_cold_build_writes(tw
     warm = build(two_topics)
     assert warm == build(two_topics, "cold-site", cold=True)
     assert warm != before, f"editing {what} changed nothing in the site"
+
+
+# --- the readability gate on a warm build --------------------------------------------------------------------
+
+HARD_WORDS = (
+    "Haematological investigations notwithstanding, idiopathic leucocyte diminution necessitates "
+    "comprehensive multidisciplinary evaluation, particularly considering concomitant immunological "
+    "abnormalities, pharmacological contributions, nutritional deficiencies and constitutional manifestations."
+)
+
+
+def test_a_page_made_hard_to_read_fails_the_gate_on_a_warm_build_as_on_a_cold_one(project):
+    edit(project, CAUSES, "Losing blood is a common cause", HARD_WORDS + " Losing blood is a common cause")
+    for cache in (BuildCache.for_project(project), BuildCache.in_memory()):
+        with pytest.raises(ContentError) as raised:
+            build_site(Project(project), project / "site", cache=cache)
+        hard = [p for p in raised.value.errors if p.file == CAUSES and "grade" in p.message]
+        assert hard, raised.value.errors

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from patientsite.checker.script_data import reader_texts
+from patientsite.content.load import Memo
 from patientsite.content.model import Content, Page, Site
+from patientsite.engine.cache import key_of
 from patientsite.engine.workers import map_in_order
-from patientsite.markdown.texts import PageText
+from patientsite.markdown.texts import PageText, text_cache_key
 from patientsite.problems import Problems
 
 NOT_READ_ALOUD = re.compile(
@@ -32,19 +34,38 @@ class GradedPage:
     words: str
 
 
-def pages_to_grade(content: Content, texts: dict[str, PageText]) -> list[GradedPage]:
-    """Every page the gate grades, with its words (worked out once a build, on every core): in every
-    language, each page in the language itself (a page not yet translated is graded as the original), 30
-    words or more."""
+def pages_to_grade(
+    content: Content, texts: dict[str, PageText], memo: Memo | None = None
+) -> list[GradedPage]:
+    """Every page the gate grades, with its words: in every language, each page in the language itself (a
+    page not yet translated is graded as the original), 30 words or more. Each page's words are worked out
+    once, on every core; `memo` (the pipeline gives a cache store) keeps them by what they are made from, so
+    an unchanged page costs a lookup."""
     pages = [(page, edition.site.language) for edition, page in content.every_page() if not page.untranslated]
-    words = map_in_order(
-        lambda item: main_text(item[0], texts[item[0].key]), pages, items_per_worker=WORDS_PER_WORKER
+    keys = [_words_key(page) for page, _ in pages]
+    words: list[str | None] = [memo.get(key) if memo else None for key in keys]  # type: ignore[misc]
+    missing = [index for index, found in enumerate(words) if found is None]
+    made = map_in_order(
+        lambda index: main_text(pages[index][0], texts[pages[index][0].key]),
+        missing,
+        items_per_worker=WORDS_PER_WORKER,
     )
+    for index, text in zip(missing, made, strict=True):
+        words[index] = text
+        if memo:
+            memo.put(keys[index], text)
     return [
         GradedPage(page, language, text)
         for (page, language), text in zip(pages, words, strict=True)
-        if len(text.split()) >= 30
+        if text is not None and len(text.split()) >= 30
     ]
+
+
+def _words_key(page: Page) -> str:
+    """What main_text reads of a page: its Markdown (as its converted text's key names it), its questions'
+    and terms' headings, its kind and its checker."""
+    headings = repr(([q.question for q in page.questions], [t.term for t in page.terms]))
+    return key_of("words", text_cache_key(page.key, page), headings, page.kind, repr(page.tool))
 
 
 def check_readability(
