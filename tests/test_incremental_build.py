@@ -203,12 +203,13 @@ def test_after_an_edit_elsewhere_a_warm_build_writes_what_a_cold_build_writes(tw
     assert warm != before, f"editing {what} changed nothing in the site"
 
 
-# --- the readability gate on a warm build --------------------------------------------------------------------
+# --- the readability gate on a warm build -----------------------------------------------------------------
 
 HARD_WORDS = (
     "Haematological investigations notwithstanding, idiopathic leucocyte diminution necessitates "
     "comprehensive multidisciplinary evaluation, particularly considering concomitant immunological "
-    "abnormalities, pharmacological contributions, nutritional deficiencies and constitutional manifestations."
+    "abnormalities, pharmacological contributions, nutritional deficiencies and constitutional "
+    "manifestations."
 )
 
 
