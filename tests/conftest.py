@@ -38,3 +38,13 @@ def served_site(built_site: Path) -> Iterator[str]:
     """The built site on 127.0.0.1 under /repo/, as GitHub Pages serves a project site; its base URL."""
     with serve_folder(built_site) as base_url:
         yield base_url
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped test fails the run: in CI nothing may pass by not being tried (a missing browser, a
+    missing file). Deselected tests (-k, -m) are not skipped ones."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        reporter.write_line(f"{len(skipped)} test(s) skipped: the suite allows none", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
