@@ -27,7 +27,7 @@ from patientsite.markdown.texts import PageText, Progress, convert_texts
 from patientsite.output.write import KeptFile, write_site
 from patientsite.problems import ContentError, Problem, Problems
 from patientsite.project import BuildReport, Project
-from patientsite.render.project_files import (  # noqa: F401 — the preview takes two from here
+from patientsite.render.project_files import (
     TemplateFailed,
     read_static_files,
     refuse_links,
@@ -77,26 +77,21 @@ def make_build(
     """The whole build but writing, every file in memory (the preview serves them from there); `grader`
     measures reading grades (by default one is started if needed). A page whose key is the one it had in
     `previous` is not rendered again: its bytes are taken from there."""
-    made: list[Build] = []
     earlier = {file.path: file.content for file in previous.files} if previous else {}
     kept = previous.keys if previous else {}
+    made: dict[str, tuple[bytes, str]] = {}  # each file's bytes and key, in the order of the site
 
     def render_in_memory(renderer: SiteRenderer, static_files: dict[str, bytes], finish: Finish) -> Counts:
         with templates_as_problems(project):
             units = list(_units(project, renderer, static_files, cache, kept))
         finish()
-        files = [
-            OutputFile(unit.path, earlier[unit.path] if unit.content is None else unit.content)
-            for unit in units
-        ]
-        made.append(
-            Build(renderer.content, renderer.texts, files, BuildReport(), {u.path: u.key for u in units})
-        )
-        return _counts(file.path for file in files)
+        for unit in units:
+            made[unit.path] = (earlier[unit.path] if unit.content is None else unit.content, unit.key)
+        return _counts(made)
 
     content, texts, report = _run(project, base_url, cache, progress, grader, render_in_memory)
-    files, keys = (made[0].files, made[0].keys) if made else ([], {})
-    return Build(content, texts, files, report, keys)
+    files = [OutputFile(path, data) for path, (data, _) in made.items()]
+    return Build(content, texts, files, report, {path: key for path, (_, key) in made.items()})
 
 
 def _units(
