@@ -58,11 +58,8 @@ class Preview:
         self.base_url = base_url
         self.cache = cache  # kept between rebuilds: each redoes only the work its changes need
         self.grader = grader  # kept running: each rebuild measures only new words, with the dictionary loaded
+        self.last_build: Build | None = None  # none until a build succeeds; the next reuses its pages
         self.files: dict[str, bytes] = {}  # the last good build's files, by path
-        self.built = False  # whether any build has succeeded yet
-        self.last_build: Build | None = (
-            None  # its pages are kept by the next build when their key is the same
-        )
         self.errors: list[Problem] = []  # what is wrong now; the browser shows these over the pages
         self.generation = 1  # counts rebuilds that changed what is served (from 1: livereload.js drops a 0)
         self.lock = threading.Lock()  # files, errors and generation change together
@@ -83,15 +80,15 @@ class Preview:
             return self._show_errors(error.errors, started)
         except Exception as error:  # noqa: BLE001 — a bug of ours must not end the preview: shown, retried
             return self._show_errors([unexpected_problem(error)], started)
-        self.last_build = build
-        return self._show_files({file.path: file.content for file in build.files}, started)
+        return self._show_files(build, started)
 
     def page(self, path: str) -> Reply:
         """The answer for a request path: a file of the site, with the problems over it, if any."""
         if "\0" in path:
             return Reply(400, "text/plain; charset=utf-8", b"A file name cannot hold a NUL character.\n")
         with self.lock:  # one consistent view: a page is never older than its generation's stamp
-            files, errors, generation, built = self.files, list(self.errors), self.generation, self.built
+            files, errors, generation = self.files, list(self.errors), self.generation
+            built = self.last_build is not None
         name = file_for(files, path)
         if name is not None and is_folder(name, path) and not path.endswith(("/", ".html")):
             return Reply(301, "text/plain; charset=utf-8", b"", location=f"/{quote(path)}/")  # relative links
@@ -105,12 +102,13 @@ class Preview:
             return Reply(200, "text/html; charset=utf-8", served_page(files[name], generation, errors))
         return Reply(200, content_type, files[name])
 
-    def _show_files(self, files: dict[str, bytes], started: float) -> Outcome:
+    def _show_files(self, build: Build, started: float) -> Outcome:
+        files = {file.path: file.content for file in build.files}
         with self.lock:
             changed = sum(1 for path, content in files.items() if self.files.get(path) != content)
             removed = len(self.files.keys() - files.keys())
             count = changed + removed + (1 if self.errors else 0)
-            self.files, self.errors, self.built = files, [], True
+            self.last_build, self.files, self.errors = build, files, []
             self.generation += 1 if count else 0
         return Outcome(count, [], time.perf_counter() - started)
 
