@@ -52,10 +52,10 @@ __all__ = ["OutputFile", "SCRIPT_BUNDLES", "SiteRenderer"]  # OutputFile's home 
 
 
 @dataclass(frozen=True)
-class RenderedPage:
-    """A page's file, and what the sitemap says of it."""
+class SitemapPage:
+    """A page as the sitemap knows it: where it is, when it last changed, and whether it is listed."""
 
-    file: OutputFile
+    path: str
     updated: date
     listed: bool  # in the sitemap: for readers, so neither a draft nor a page not translated yet
 
@@ -162,16 +162,16 @@ class SiteRenderer:
         sitemap_url = absolute_url(self.base_url, "sitemap.xml") if self.base_url else None
         return self.environment.get_template("robots.txt").render(sitemap_url=sitemap_url)
 
-    def sitemap_xml(self, pages: list[RenderedPage]) -> str:
+    def sitemap_xml(self, pages: list[SitemapPage]) -> str:
         """Every page for readers, each with its versions in other languages; not a draft, nor a page not yet
         translated (the original is listed)."""
         entries = [
             SitemapEntry(
-                absolute_url(self.base_url, page.file.path),
+                absolute_url(self.base_url, page.path),
                 page.updated.isoformat(),
-                self.languages.alternates(page.file.path, lambda target: target),
+                self.languages.alternates(page.path, lambda target: target),
             )
-            for page in sorted(pages, key=lambda page: page.file.path)
+            for page in sorted(pages, key=lambda page: page.path)
             if page.listed
         ]
         return self.environment.get_template("sitemap.xml").render(entries=entries)

@@ -32,7 +32,7 @@ from patientsite.render.site import (
     SCRIPT_BUNDLES,
     OutputFile,
     PageView,
-    RenderedPage,
+    SitemapPage,
     SiteRenderer,
 )
 
@@ -131,7 +131,7 @@ def other_units(
     files += [search_index_file(renderer, edition, rows) for edition in content.editions]
     files += [OutputFile("robots.txt", renderer.robots_txt().encode()), OutputFile(".nojekyll", b"")]
     if renderer.base_url:
-        listed = [RenderedPage(OutputFile(p.unit.path, b""), p.updated, p.listed) for p in pages]
+        listed = [SitemapPage(p.unit.path, p.updated, p.listed) for p in pages]
         files.append(OutputFile("sitemap.xml", renderer.sitemap_xml(listed).encode()))
     for file in files:
         yield Unit(file.path, key_of("file", file.content), file.content)
