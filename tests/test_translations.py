@@ -403,3 +403,12 @@ def test_the_emergency_box_is_in_every_language_or_check_names_what_is_missing(
         r'href="#source-medlineplus-anemia"><span class="visually-hidden">[^<]*</span>1</a>', box.group(1)
     )
     assert 'id="source-medlineplus-anemia"' in page
+
+
+def test_an_original_topic_file_that_cannot_be_read_is_the_one_problem_not_a_missing_original_too(
+    project: Path, as_built: list[str]
+) -> None:
+    edit(project / "content/anaemia/topic.yaml", "title: ", "title: [", count=1)
+    problems = [problem.split(" — ")[0] for problem in problems_of(project, as_built)]
+    assert [p for p in problems if p.startswith("content/anaemia/topic.yaml:") and "YAML" in p], problems
+    assert not [p for p in problems if "has no original" in p], problems

@@ -118,6 +118,9 @@ def _check_same_pages(
     twin in every language, and the pager leads through them alike."""
     originals = {topic.key: topic for topic in original.topics}
     for topic in translated.topics:
+        if topic.key.rpartition("/")[0] in failed:
+            continue  # the original lacks a page, or the topic, only because a file could not be read: that
+            # is the problem, already reported
         source = originals.get(topic.key)
         if source is None:
             problems.add(
@@ -129,8 +132,6 @@ def _check_same_pages(
                 "first, or move this folder to the name of the topic it translates",
             )
             continue
-        if topic.key.rpartition("/")[0] in failed:
-            continue  # the original lacks a page only because its file could not be read: that is the problem
         for name in ("sections", "tools"):
             mine, theirs = _names(getattr(topic, name)), _names(getattr(source, name))
             if mine != theirs:
