@@ -73,10 +73,13 @@ def make_build(
     progress: Progress | None = None,
     grader: Grader | None = None,
     previous: Build | None = None,
+    save_cache: bool = True,
 ) -> Build:
     """The whole build but writing, every file in memory (the preview serves them from there); `grader`
     measures reading grades (by default one is started if needed). A page whose key is the one it had in
-    `previous` is not rendered again: its bytes are taken from there."""
+    `previous` is not rendered again: its bytes are taken from there. With `save_cache` false the cache's
+    changes stay in memory until its owner saves it (the preview, when it stops: writing the stores after
+    every save would cost more than the rebuild of one page)."""
     earlier = {file.path: file.content for file in previous.files} if previous else {}
     kept = previous.keys if previous else {}
     made: dict[str, tuple[bytes, str]] = {}  # each file's bytes and key, in the order of the site
@@ -89,7 +92,7 @@ def make_build(
             made[unit.path] = (earlier[unit.path] if unit.content is None else unit.content, unit.key)
         return _counts(made)
 
-    content, texts, report = _run(project, base_url, cache, progress, grader, render_in_memory)
+    content, texts, report = _run(project, base_url, cache, progress, grader, render_in_memory, save_cache)
     files = [OutputFile(path, data) for path, (data, _) in made.items()]
     return Build(content, texts, files, report, {path: key for path, (_, key) in made.items()})
 
@@ -155,6 +158,7 @@ def _run(
     progress: Progress | None,
     grader: Grader | None,
     output: Output,
+    save_cache: bool = True,
 ) -> tuple[Content, dict[str, PageText], BuildReport]:
     """The recipe: load → validate → convert → check, then `output` renders (and writes) while the grades
     are measured; the cache around it all."""
@@ -186,9 +190,11 @@ def _run(
                 problems.items.append(failed.problem)
                 finish()
         except ContentError:
-            cache.save(prune=False)
+            if save_cache:
+                cache.save(prune=False)
             raise
-    cache.save()
+    if save_cache:
+        cache.save()
     seconds = time.perf_counter() - started
     report = BuildReport(*counts, problems.warnings, grades, seconds, score_names(content))
     return content, texts, report

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from projects import MINIMAL_CONTENT, REPO, make_project, snapshot
 
 from patientsite.engine.cache import BuildCache
-from patientsite.pipeline import Project, build_site
+from patientsite.pipeline import Project, build_site, make_build
 from patientsite.preview import state
 from patientsite.preview.serve import TerminalReport, print_outcome, running_preview
 from patientsite.preview.server import PreviewServer
@@ -313,6 +313,17 @@ def test_after_saves_the_preview_holds_exactly_what_a_cold_build_writes(project,
     build_site(Project(project), tmp_path / "cold", cache=BuildCache.in_memory())
     assert preview.preview.files == snapshot(tmp_path / "cold")
     assert not (project / "site").exists(), "the preview wrote pages into the project"
+
+
+def test_the_work_of_a_save_in_the_preview_is_kept_for_the_next_build_once_it_stops(project, outcomes):
+    with running_preview(Project(project), report=outcomes):
+        edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
+        outcomes.wait_for_full_build()
+    stages: list[str] = []
+    make_build(
+        Project(project), cache=BuildCache.for_project(project), progress=lambda s, *_: stages.append(s)
+    )
+    assert "converting" not in stages, "the edited page was converted again: the preview kept nothing"
 
 
 def test_markdown_nested_too_deeply_is_shown_and_the_preview_keeps_watching(project, preview, outcomes):

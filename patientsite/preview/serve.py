@@ -74,6 +74,8 @@ def running_preview(
             for thread in threads:
                 if thread.ident is not None:  # started: Ctrl+C may come between the two
                     thread.join(timeout=10)
+            if not any(thread.is_alive() for thread in threads):  # no rebuild still at work on the cache
+                preview.save_cache()
     finally:
         if grader is not None:
             grader.close()

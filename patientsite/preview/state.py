@@ -3,7 +3,8 @@ generation that counts the rebuilds that changed what is served; and the rebuild
 
 A rebuild is `build.py`'s own pipeline (`make_build`), run with a cache kept between saves, so that work
 for files that did not change is found again. Its files are kept as a dict from path to bytes and served
-from there: nothing is written to disk. When the build finds problems, the last good files stay and the
+from there: nothing is written to disk but the cache, once after the first build and again when the preview
+stops (writing it after every save would take longer than rebuilding a page). When the build finds problems, the last good files stay and the
 problems are shown over them; an exception of our own in a rebuild is shown the same way (never swallowed),
 and the next save is tried again.
 """
@@ -74,13 +75,22 @@ class Preview:
         started = time.perf_counter()
         try:
             build = make_build(
-                self.project, self.base_url, self.cache, grader=self.grader, previous=self.last_build
+                self.project,
+                self.base_url,
+                self.cache,
+                grader=self.grader,
+                previous=self.last_build,
+                save_cache=self.last_build is None,  # the first build's work is saved at once
             )
         except ContentError as error:
             return self._show_errors(error.errors, started)
         except Exception as error:  # noqa: BLE001 — a bug of ours must not end the preview: shown, retried
             return self._show_errors([unexpected_problem(error)], started)
         return self._show_files(build, started)
+
+    def save_cache(self) -> None:
+        """The work of every rebuild since the first, written for the next preview or build (at the end)."""
+        self.cache.save()
 
     def page(self, path: str) -> Reply:
         """The answer for a request path: a file of the site, with the problems over it, if any."""
