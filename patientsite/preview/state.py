@@ -4,9 +4,9 @@ generation that counts the rebuilds that changed what is served; and the rebuild
 A rebuild is `build.py`'s own pipeline (`make_build`), run with a cache kept between saves, so that work
 for files that did not change is found again. Its files are kept as a dict from path to bytes and served
 from there: nothing is written to disk but the cache, once after the first build and again when the preview
-stops (writing it after every save would take longer than rebuilding a page). When the build finds problems, the last good files stay and the
-problems are shown over them; an exception of our own in a rebuild is shown the same way (never swallowed),
-and the next save is tried again.
+stops (writing it after every save would take longer than rebuilding a page). When the build finds
+problems, the last good files stay and the problems are shown over them; an exception of our own in a
+rebuild is shown the same way (never swallowed), and the next save is tried again.
 """
 
 from __future__ import annotations
