@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -18,6 +19,10 @@ from projects import REPO, make_project, run_build
 from reader_pages import every_page
 from support import PHONE, browser_context, browser_tab
 from test_accessibility import axe_source, axe_violations
+
+from patientsite.markdown.convert import Fragment
+from patientsite.markdown.texts import PageText
+from patientsite.render.search import page_sections
 
 KB = 1024
 INDEX_BUDGET = 30 * KB  # every language's index together, gzipped as a server sends it
@@ -232,3 +237,19 @@ def test_axe_finds_nothing_wrong_with_the_header_search_and_its_results(
     tab.goto(served_site + "leucopenia/symptoms.html")
     search(tab, "fever")
     assert axe_violations(tab) == []
+
+
+def test_the_index_splits_a_page_at_its_headings_and_keeps_box_titles_and_words_apart() -> None:
+    body = (
+        '<p>Intro &amp; more</p><!-- a note --><div class="admonition danger">'
+        '<p class="admonition-title">Fever &lt; 38 °C</p><p>Call <a href="#x">now</a>.</p></div>'
+        '<h2 id="causes">Causes <em>here</em></h2><ul><li>One</li><li>Two</li></ul>'
+        '<table><tr><th>Count</th><td>3.6</td></tr></table><h3 id="more-&amp;-less">More</h3>'
+    )
+    text = PageText(Fragment("Sum", frozenset(), ()), (), Fragment(body, frozenset(), ()), (), "Sum")
+    sections = page_sections(SimpleNamespace(title="Title"), text)
+    assert [(s.anchor, s.heading, s.boxes, s.text) for s in sections] == [
+        ("", "Title", ["Fever < 38 °C"], ["Intro & more Call now."]),
+        ("causes", "Causes here", [], ["One Two Count 3.6"]),
+        ("more-&-less", "More", [], []),
+    ]

@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
-from html.parser import HTMLParser
 
 from patientsite.content.model import Content, Page, Topic
 from patientsite.markdown.glossary import forms_pattern, glossary_pages, term_forms
@@ -29,6 +28,13 @@ BOX_TITLE_CLASS = "admonition-title"
 SNIPPET_CHARS = 200  # of a section's text kept whole, for the snippet; of the rest, each word once
 WORD = re.compile(r"\w+")
 SPACE_BEFORE_STOP = re.compile(r" ([.,;:!?)])")
+# The tags that shape the index: a heading's start and end, a paragraph's start (a box's title is one), a
+# block's end; and any other tag or comment, which only stands between words.
+MARK = re.compile(r"<(h2|h3|p)(\s[^>]*)?>|</(h2|h3|p|li|td|th|dd|dt)\s*>", re.IGNORECASE)
+OTHER_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.DOTALL)
+ID = re.compile(r"""\sid=["']?([^"'\s>]*)""")
+CLASS = re.compile(r"""\sclass=["']([^"']*)""")
+BLOCK_ENDS = {"p", "li", "td", "th", "dd", "dt"}  # each leaves a space behind it
 TOP = ""  # the anchor of a page's top: the link leads to the page itself
 
 
@@ -66,12 +72,13 @@ def search_index_script(
     texts: dict[str, PageText],
     paths: dict[str, str],
     messages: dict[str, str],
-    rows_of: Callable[[IndexedPage], Rows] | None = None,
+    rows_for: Callable[[list[IndexedPage]], list[Rows]] | None = None,
 ) -> str:
     """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
-    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `rows_of` gives a
-    page's entries (by default page_rows; the build's cache keeps them)."""
-    rows_of = rows_of or page_rows
+    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `rows_for` gives
+    the pages' entries (by default page_rows of each; the build keeps them in its cache, and makes the
+    missing ones on every core)."""
+    rows_for = rows_for or (lambda indexed: [page_rows(page) for page in indexed])
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
@@ -86,17 +93,16 @@ def search_index_script(
         for topic in topics
         for page in (topic, *topic.sections, *topic.tools)
     ]
-    for page, known, named in groups:
-        pages.append([page.title, relative_url(here, paths[page.key])])
-        indexed = IndexedPage(
-            page,
-            texts[page.key],
-            tuple(forms[n] for n in known),
-            tuple(patterns[n] for n in known),
-            named,
+    indexed = [
+        IndexedPage(
+            page, texts[page.key], tuple(forms[n] for n in known), tuple(patterns[n] for n in known), named
         )
-        for row, used in rows_of(indexed):
-            sections.append(f"[{len(pages) - 1},{row},{_json([known[place] for place in used])}]")
+        for page, known, named in groups
+    ]
+    for number, ((page, known, _), rows) in enumerate(zip(groups, rows_for(indexed), strict=True)):
+        pages.append([page.title, relative_url(here, paths[page.key])])
+        for row, used in rows:
+            sections.append(f"[{number},{row},{_json([known[place] for place in used])}]")
     head = _json({**messages, "names": names, "pages": pages})  # then the entries, made one by one
     return f'window.SearchIndex={head[:-1]},"sections":[{",".join(sections)}]}};\n'
 
@@ -155,53 +161,44 @@ def page_sections(page: Page | Topic, text: PageText) -> list[Section]:
 
 
 def _split_at_headings(html: str, sections: list[Section]) -> list[Section]:
-    reader = _SectionReader(sections)
-    reader.feed(html)
-    reader.close()
-    return reader.sections
-
-
-class _SectionReader(HTMLParser):
-    """Reads a page's HTML into sections: a heading with an id starts one; box titles are kept apart."""
-
-    def __init__(self, sections: list[Section]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sections = sections
-        self.in_heading = False
-        self.in_box_title = False
-        self.heading: list[str] = []
-        self.box_title: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag in SECTION_HEADINGS and attributes.get("id"):
-            self.sections.append(Section(attributes["id"] or "", ""))
-            self.in_heading = True
-        elif BOX_TITLE_CLASS in (attributes.get("class") or "").split():
-            self.in_box_title = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SECTION_HEADINGS and self.in_heading:
-            self.sections[-1].heading = _squeeze("".join(self.heading))
-            self.heading, self.in_heading = [], False
-        elif tag == "p" and self.in_box_title:
-            self.sections[-1].boxes.append(_squeeze("".join(self.box_title)))
-            self.box_title, self.in_box_title = [], False
-        elif tag in {"p", "li", "td", "th", "dd", "dt"}:
-            self.sections[-1].text.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_heading:
-            self.heading.append(data)
-        elif self.in_box_title:
-            self.box_title.append(data)
-        else:
-            self.sections[-1].text.append(data)
-
-    def close(self) -> None:
-        super().close()
-        for section in self.sections:
-            section.text = [text for text in [_squeeze("".join(section.text))] if text]
+    """Reads a page's HTML (the converter's own, well formed) into sections: a heading with an id starts one;
+    box titles are kept apart; each block's end leaves a space, so its words do not run into the next's. Only
+    those tags are looked at one by one; the others are taken out of the text between them."""
+    heading: list[str] | None = None  # the words of the heading being read, or of a box's title
+    box_title: list[str] | None = None
+    at = 0
+    for mark in MARK.finditer(html):
+        text = unescape(OTHER_TAG.sub("", html[at : mark.start()]))
+        (
+            heading if heading is not None else box_title if box_title is not None else sections[-1].text
+        ).append(text)
+        at = mark.end()
+        opened, attributes, ended = (
+            (mark.group(1) or "").lower(),
+            mark.group(2) or "",
+            (mark.group(3) or "").lower(),
+        )
+        if opened in SECTION_HEADINGS:
+            anchor = ID.search(attributes)
+            if anchor and anchor.group(1):
+                sections.append(Section(unescape(anchor.group(1)), ""))
+                heading = []
+        elif opened == "p":
+            found = CLASS.search(attributes)
+            if found and BOX_TITLE_CLASS in unescape(found.group(1)).split():
+                box_title = []
+        elif ended in SECTION_HEADINGS:
+            if heading is not None:
+                sections[-1].heading, heading = _squeeze("".join(heading)), None
+        elif ended == "p" and box_title is not None:
+            sections[-1].boxes.append(_squeeze("".join(box_title)))
+            box_title = None
+        elif ended in BLOCK_ENDS:
+            sections[-1].text.append(" ")
+    sections[-1].text.append(unescape(OTHER_TAG.sub("", html[at:])))
+    for section in sections:
+        section.text = [text for text in [_squeeze("".join(section.text))] if text]
+    return sections
 
 
 def _start_and_rest(text: str) -> tuple[str, str]:

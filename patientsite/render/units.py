@@ -24,7 +24,7 @@ from functools import partial
 
 from patientsite.content.model import Content, Page, Topic
 from patientsite.engine.cache import Store, key_of
-from patientsite.engine.workers import imap_in_order
+from patientsite.engine.workers import imap_in_order, map_in_order
 from patientsite.markdown.texts import text_cache_key
 from patientsite.render.paths import asset_path
 from patientsite.render.search import IndexedPage, Rows, index_path, page_rows, search_index_script
@@ -37,6 +37,7 @@ from patientsite.render.site import (
 )
 
 PARTS_PER_WORKER = 4  # a part is a topic's dozen pages, about 20 ms to render: four are worth a worker
+ROWS_PER_WORKER = 100  # a page's entries of the search index take about 0.5 ms: a hundred pay for a worker
 
 
 @dataclass(frozen=True)
@@ -141,24 +142,35 @@ def search_index_file(renderer: SiteRenderer, edition: Content, rows: Store | No
     """A language's search index, with each page's entries from the cache when they are there."""
     words = renderer.languages.words[edition.site.language]
     messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
-    rows_of = partial(_cached_rows, rows) if rows is not None else None
-    script = search_index_script(edition, renderer.texts, renderer.paths, messages, rows_of)
+    rows_for = partial(_cached_rows, rows) if rows is not None else _rows_on_every_core
+    script = search_index_script(edition, renderer.texts, renderer.paths, messages, rows_for)
     return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
 
 
-def _cached_rows(store: Store, indexed: IndexedPage) -> Rows:
-    """A page's entries of the index: made from its title, its questions' and terms' names and places, its
-    text (which text_cache_key names) and the names its sections may use."""
+def _cached_rows(store: Store, pages: list[IndexedPage]) -> list[Rows]:
+    """The pages' entries of the index: from the cache, by what they are made from (see _rows_key); the
+    others made on every core, and kept."""
+    keys = [_rows_key(indexed) for indexed in pages]
+    found: list[Rows | None] = [store.get(key) for key in keys]  # type: ignore[misc]
+    missing = [place for place, rows in enumerate(found) if rows is None]
+    for place, rows in zip(missing, _rows_on_every_core([pages[place] for place in missing]), strict=True):
+        found[place] = rows
+        store.put(keys[place], rows)
+    return found  # type: ignore[return-value]
+
+
+def _rows_on_every_core(pages: list[IndexedPage]) -> list[Rows]:
+    return map_in_order(page_rows, pages, items_per_worker=ROWS_PER_WORKER)
+
+
+def _rows_key(indexed: IndexedPage) -> str:
+    """What a page's entries are made from: its title, its questions' and terms' names and places, its text
+    (which text_cache_key names) and the names its sections may use."""
     page = indexed.page
     questions, terms = (page.questions, page.terms) if isinstance(page, Page) else ((), ())
     entries = repr(([(q.anchor, q.question) for q in questions], [(t.anchor, t.term) for t in terms]))
     names = repr((indexed.names, indexed.named))
-    key = key_of("search rows", text_cache_key(page.key, page), page.title, entries, names)
-    found = store.get(key)
-    if found is None:
-        found = page_rows(indexed)
-        store.put(key, found)
-    return found  # type: ignore[return-value]
+    return key_of("search rows", text_cache_key(page.key, page), page.title, entries, names)
 
 
 def bundled(static_files: dict[str, bytes]) -> dict[str, bytes]:
