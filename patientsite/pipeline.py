@@ -180,11 +180,10 @@ def _run(
                 grades.update(finish_checks())
                 problems.raise_if_errors()
 
-            rendering = _render_site(
-                project, content, texts, base_url or content.site.base_url, problems, progress
-            )
             counts = (0, 0)
             try:
+                base = base_url or content.site.base_url
+                rendering = _render_site(project, content, texts, base, problems, progress, cache)
                 counts = output(*rendering, finish) if rendering else finish() or counts  # while grading
             except TemplateFailed as failed:
                 problems.items.append(failed.problem)
@@ -307,9 +306,11 @@ def _render_site(
     base_url: str | None,
     problems: Problems,
     progress: Progress | None,
+    cache: BuildCache,
 ) -> tuple[SiteRenderer, dict[str, bytes]] | None:
     """What renders the pages, and the static files; none for content with problems already found (the
-    grades may still be measuring), nor when a template or static file is a link (a problem too)."""
+    grades may still be measuring), nor when a template or static file is a link (a problem too). A template
+    that cannot be compiled raises TemplateFailed."""
     if problems.errors:
         return None
     if progress:
@@ -319,4 +320,6 @@ def _render_site(
     static_files = read_static_files(project, problems)
     if len(problems.errors) > found:
         return None
-    return SiteRenderer(content, texts, template_environment(project), base_url), static_files
+    with templates_as_problems(project):
+        environment = template_environment(project, cache.store("templates"))
+    return SiteRenderer(content, texts, environment, base_url), static_files

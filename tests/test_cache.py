@@ -3,6 +3,8 @@
 import hashlib
 import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -271,3 +273,45 @@ def test_each_library_version_read_from_its_folder_name_is_the_one_importlib_met
 
     for name in cache_module.LIBRARIES:
         assert cache_module.library_version(name) == importlib.metadata.version(name), name
+
+
+COUNT_COMPILES = """
+import sys
+from pathlib import Path
+import jinja2
+from patientsite.engine.cache import BuildCache
+from patientsite.pipeline import Project, build_site
+
+compiled = []
+real_compile = jinja2.Environment.compile
+def counting_compile(self, source, name=None, filename=None, *args, **kwargs):
+    compiled.append(name)
+    return real_compile(self, source, name, filename, *args, **kwargs)
+jinja2.Environment.compile = counting_compile
+project = Path(sys.argv[1])
+build_site(Project(project), project / "site", cache=BuildCache.for_project(project))
+print(" ".join(sorted(compiled)))
+"""
+
+
+def compiled_templates(project: Path) -> list[str]:
+    """The templates a build.py-like process compiled, building `project` with its cache."""
+    ran = subprocess.run(
+        [sys.executable, "-c", COUNT_COMPILES, str(project)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=support.python_env(),
+    )
+    return ran.stdout.split()
+
+
+def test_a_new_process_compiles_only_the_templates_changed_since_the_last_build(tmp_path):
+    project = make_project(tmp_path / "project")
+    assert "base.html" in compiled_templates(project), "a cold build compiled nothing"
+    edit(project, "Losing blood is a common cause", "Bleeding is a common cause")
+    assert compiled_templates(project) == [], "an edit of the content compiled the templates again"
+    edit(project, "</footer>", "</footer>\n<!-- a template change -->", "templates/base.html")
+    assert compiled_templates(project) == ["base.html"]
+    assert b"<!-- a template change -->" in (project / "site" / "anaemia" / "causes.html").read_bytes()

@@ -10,15 +10,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
+from patientsite.engine.cache import Store, key_of
 from patientsite.problems import Problem, Problems
 from patientsite.project import Project
 
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
-def template_environment(project: Project) -> jinja2.Environment:
-    """The project's templates. One environment a templates folder for the life of the process, so the
-    preview compiles a template again only when its file changed (Jinja checks its time on each use)."""
-    return _environment(project.templates_dir)
+
+def template_environment(project: Project, compiled: Store | None = None) -> jinja2.Environment:
+    """The project's templates, each compiled: from `compiled` (the build's cache) when its source is the
+    one compiled before, else now. One environment a templates folder for the life of the process, so the
+    preview compiles a template again only when its file changed (Jinja checks its time on each use).
+    They are compiled here, before rendering starts workers, so that no worker compiles them again."""
+    environment = _environment(project.templates_dir)
+    assert isinstance(environment.bytecode_cache, CompiledTemplates)
+    environment.bytecode_cache.store = compiled
+    for name in environment.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES)):
+        environment.get_template(name)
+    return environment
 
 
 @functools.cache
@@ -30,7 +41,25 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=CompiledTemplates(),
     )
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in a store of the build's cache, by template and source: compiling the
+    templates takes a fifth of a second, as long as a whole build that finds nothing changed."""
+
+    def __init__(self) -> None:
+        self.store: Store | None = None
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(key_of(bucket.key, bucket.checksum)) if self.store is not None else None
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)  # Jinja checks its version and the source's checksum again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.store is not None:
+            self.store.put(key_of(bucket.key, bucket.checksum), bucket.bytecode_to_string())
 
 
 class TemplateFailed(Exception):
