@@ -7,6 +7,7 @@ turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into prob
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -25,9 +26,9 @@ __all__ = [
     "Memo",
     "YamlDocument",
     "YamlList",
+    "content_files",
     "YamlMap",
     "display_name",
-    "is_hidden",
     "load_content",
     "load_file",
     "parse_markdown",
@@ -82,28 +83,44 @@ def load_content(
     parsed again, and its problems are reported again as they were."""
     documents: dict[str, Document] = {}
     unreadable: set[str] = set()
-    for path in sorted(content_dir.rglob("*")):
-        if is_hidden(path, content_dir) or not (path.is_symlink() or path.suffix in CONTENT_SUFFIXES):
-            continue
-        key = path.relative_to(content_dir).as_posix()
-        if path.is_symlink():  # a linked file or folder could bring any file of the machine into the site
+    shown = display_name(content_dir, project_dir)
+    for key, path, is_link in content_files(content_dir):
+        name = key if shown == "." else f"{shown}/{key}"
+        if is_link:  # a linked file or folder could bring any file of the machine into the site
             problems.add(
-                display_name(path, project_dir),
-                1,
-                "file",
-                "is a symbolic link",
-                "replace the link with the file or folder itself",
+                name, 1, "file", "is a symbolic link", "replace the link with the file or folder itself"
             )
             unreadable.add(key)
             continue
-        if not path.is_file():
-            continue
-        document = load_file(path, display_name(path, project_dir), problems, memo)
+        document = load_file(Path(path), name, problems, memo)
         if document is None:
             unreadable.add(key)
         else:
             documents[key] = document
     return LoadedContent(documents, frozenset(unreadable))
+
+
+def content_files(content_dir: Path) -> list[tuple[str, str, bool]]:
+    """(path under content/, full path, is a symbolic link) of each file the loader reads, in order of path:
+    every file with a content suffix and every symbolic link (refused), none hidden or in a hidden folder,
+    and none of the files a linked folder holds (it is not followed)."""
+    found: list[tuple[tuple[str, ...], str, str, bool]] = []
+
+    def look_in(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                here = (*parts, entry.name)
+                if entry.is_symlink():
+                    found.append((here, "/".join(here), entry.path, True))
+                elif entry.is_dir():
+                    look_in(entry.path, here)
+                elif os.path.splitext(entry.name)[1] in CONTENT_SUFFIXES and entry.is_file():
+                    found.append((here, "/".join(here), entry.path, False))
+
+    look_in(str(content_dir), ())
+    return [(key, path, is_link) for _, key, path, is_link in sorted(found)]
 
 
 def load_file(path: Path, display_name: str, problems: Problems, memo: Memo | None = None) -> Document | None:
@@ -245,8 +262,3 @@ def display_name(path: Path, project_dir: Path) -> str:
         return path.relative_to(project_dir).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def is_hidden(path: Path, root: Path) -> bool:
-    """Whether the file is, or is inside, a hidden folder or file under root ('.git', '.DS_Store')."""
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
