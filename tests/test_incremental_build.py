@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from projects import FIXTURES, make_project, overlay, snapshot
 
-from patientsite.content import load
-from patientsite.engine import cache as cache_module
 from patientsite.engine.cache import CACHE_FOLDER, BuildCache, content_fingerprint
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import ContentError, Problem
@@ -150,10 +148,6 @@ def test_the_content_fingerprint_covers_only_the_files_the_loader_reads(tmp_path
     assert content_fingerprint(content) == fingerprint
     (content / "anaemia" / "new.md").write_text("---\ntitle: New\n---\n")
     assert content_fingerprint(content) != fingerprint
-
-
-def test_the_fingerprint_knows_the_loaders_kinds_of_file():
-    assert cache_module.CONTENT_SUFFIXES == load.CONTENT_SUFFIXES
 
 
 def _files(folder: Path) -> dict[str, Path]:

@@ -7,11 +7,11 @@ turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into prob
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from patientsite.content.listing import CONTENT_SUFFIXES, content_files
 from patientsite.content.yaml_reading import INVISIBLE, MAX_NESTING, YamlList, YamlMap, parse_yaml
 from patientsite.problems import Problems
 
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 200_000  # ten times the largest page of the guide; Markdown's time grows faster than size
-CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 
 
 @dataclass(frozen=True)
@@ -98,29 +97,6 @@ def load_content(
         else:
             documents[key] = document
     return LoadedContent(documents, frozenset(unreadable))
-
-
-def content_files(content_dir: Path) -> list[tuple[str, str, bool]]:
-    """(path under content/, full path, is a symbolic link) of each file the loader reads, in order of path:
-    every file with a content suffix and every symbolic link (refused), none hidden or in a hidden folder,
-    and none of the files a linked folder holds (it is not followed)."""
-    found: list[tuple[tuple[str, ...], str, str, bool]] = []
-
-    def look_in(folder: str, parts: tuple[str, ...]) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                here = (*parts, entry.name)
-                if entry.is_symlink():
-                    found.append((here, "/".join(here), entry.path, True))
-                elif entry.is_dir():
-                    look_in(entry.path, here)
-                elif os.path.splitext(entry.name)[1] in CONTENT_SUFFIXES and entry.is_file():
-                    found.append((here, "/".join(here), entry.path, False))
-
-    look_in(str(content_dir), ())
-    return [(key, path, is_link) for _, key, path, is_link in sorted(found)]
 
 
 def load_file(path: Path, display_name: str, problems: Problems, memo: Memo | None = None) -> Document | None:

