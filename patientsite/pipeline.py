@@ -282,7 +282,7 @@ def _start_checks(
         problems.items.extend(found)
         return lambda: grades
     already = len(problems.items)
-    check_links(content, texts, problems)
+    check_links(content, texts, problems, cache.store("links"))
     if (
         not problems.errors
     ):  # a warning that cannot stop the build waits until it can be built: errors come first

@@ -8,7 +8,9 @@ import difflib
 import posixpath
 from collections.abc import Iterator
 
+from patientsite.content.load import Memo
 from patientsite.content.model import Content, Page, Topic
+from patientsite.engine.cache import key_of
 from patientsite.markdown.anchors import anchors_by_key
 from patientsite.markdown.glossary import unused_terms
 from patientsite.markdown.markup import find_links
@@ -16,17 +18,32 @@ from patientsite.markdown.texts import PageText
 from patientsite.problems import Problems
 
 
-def check_links(content: Content, texts: dict[str, PageText], problems: Problems) -> None:
+def check_links(
+    content: Content, texts: dict[str, PageText], problems: Problems, memo: Memo | None = None
+) -> None:
     """Every link to another page names a page that exists, and every #anchor a place on it, in every
     language. A page not yet translated has the original's links, checked there: render leads them to the
-    translation's pages, and to a place on one only where the translation has it."""
+    translation's pages, and to a place on one only where the translation has it. `memo` (the pipeline
+    gives a cache store) keeps each page's links by what they are found in; they are checked every time."""
     anchors = anchors_by_key(content, texts)
     for _, item in content.every_page(topics=True):
         if item.untranslated:
             continue
-        for text, first_line in _markdown_texts(item):
-            for line, target in find_links(text):
-                _check_link(item, target, first_line + line - 1, anchors, problems)
+        for line, target in _links(item, texts[item.key], memo):
+            _check_link(item, target, line, anchors, problems)
+
+
+def _links(item: Page | Topic, text: PageText, memo: Memo | None) -> list[tuple[int, str]]:
+    """(file line, target) of every link in a page's Markdown, from `memo` when its texts and their lines
+    are the same."""
+    pieces = list(_markdown_texts(item))
+    key = key_of("links", text.made_from(item, item.key), repr([first for _, first in pieces]))
+    found: list[tuple[int, str]] | None = memo.get(key) if memo else None  # type: ignore[assignment]
+    if found is None:
+        found = [(first + line - 1, target) for piece, first in pieces for line, target in find_links(piece)]
+        if memo:
+            memo.put(key, found)
+    return found
 
 
 def _markdown_texts(item: Page | Topic) -> Iterator[tuple[str, int]]:

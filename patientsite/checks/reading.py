@@ -13,7 +13,7 @@ from patientsite.content.load import Memo
 from patientsite.content.model import Content, Page, Site
 from patientsite.engine.cache import key_of
 from patientsite.engine.workers import map_in_order
-from patientsite.markdown.texts import PageText, text_cache_key
+from patientsite.markdown.texts import PageText
 from patientsite.problems import Problems
 
 NOT_READ_ALOUD = re.compile(
@@ -22,6 +22,7 @@ NOT_READ_ALOUD = re.compile(
 )
 BLOCK_END = re.compile(r"</(p|li|h[2-6]|dd|dt|div)>")
 TAG = re.compile(r"<[^>]+>")
+MIN_WORDS = 30  # fewer words than this are not graded: the scores mean little on so few
 WORDS_PER_WORKER = 100  # pages whose words are worth a worker of their own (about 50 ms of work)
 
 
@@ -42,7 +43,7 @@ def pages_to_grade(
     once, on every core; `memo` (the pipeline gives a cache store) keeps them by what they are made from, so
     an unchanged page costs a lookup."""
     pages = [(page, edition.site.language) for edition, page in content.every_page() if not page.untranslated]
-    keys = [_words_key(page) for page, _ in pages]
+    keys = [_words_key(page, texts[page.key]) for page, _ in pages]
     words: list[str | None] = [memo.get(key) if memo else None for key in keys]  # type: ignore[misc]
     missing = [index for index, found in enumerate(words) if found is None]
     made = map_in_order(
@@ -57,15 +58,15 @@ def pages_to_grade(
     return [
         GradedPage(page, language, text)
         for (page, language), text in zip(pages, words, strict=True)
-        if text is not None and len(text.split()) >= 30
+        if text is not None and len(text.split(maxsplit=MIN_WORDS - 1)) >= MIN_WORDS  # counts to 30 at most
     ]
 
 
-def _words_key(page: Page) -> str:
+def _words_key(page: Page, text: PageText) -> str:
     """What main_text reads of a page: its Markdown (as its converted text's key names it), its questions'
     and terms' headings, its kind and its checker."""
     headings = repr(([q.question for q in page.questions], [t.term for t in page.terms]))
-    return key_of("words", text_cache_key(page.key, page), headings, page.kind, repr(page.tool))
+    return key_of("words", text.made_from(page, page.key), headings, page.kind, repr(page.tool))
 
 
 def check_readability(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from patientsite.content.model import Content, Page, Site, Topic
 from patientsite.engine.cache import Store, key_of
@@ -29,6 +29,11 @@ class PageText:
     entries: tuple[Fragment, ...]  # a FAQ's answers or a glossary's meanings, in order
     plain_summary: str
     urgent: Fragment | None = None  # a topic's emergency box, which stands first on the pages that show it
+    source_key: str = ""  # text_cache_key of what it was converted from (set by convert_texts)
+
+    def made_from(self, source: TextSource, key: str) -> str:
+        """The key of what this text was converted from, to key the work done with it."""
+        return self.source_key or text_cache_key(key, source)
 
     def fragments(self) -> Iterator[Fragment]:
         if self.urgent is not None:
@@ -59,7 +64,7 @@ def convert_texts(
         lambda key: convert_source(key, sources[key], converter), missing, on_done=on_done
     )
     for key, text in zip(missing, converted, strict=True):
-        texts[key] = text
+        text = texts[key] = replace(text, source_key=keys[key])
         if cache:
             cache.put(keys[key], text)
     return texts  # type: ignore[return-value]

@@ -102,7 +102,8 @@ def search_index_script(
     for number, ((page, known, _), rows) in enumerate(zip(groups, rows_for(indexed), strict=True)):
         pages.append([page.title, relative_url(here, paths[page.key])])
         for row, used in rows:
-            sections.append(f"[{number},{row},{_json([known[place] for place in used])}]")
+            names_used = ",".join(str(known[place]) for place in used)  # numbers: as JSON writes them
+            sections.append(f"[{number},{row},[{names_used}]]")
     head = _json({**messages, "names": names, "pages": pages})  # then the entries, made one by one
     return f'window.SearchIndex={head[:-1]},"sections":[{",".join(sections)}]}};\n'
 
