@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
     edited = page_in_the_middle(project)
     try:
-        figures.preview = save_to_visible(project, edited, sys.executable, args.saves, log=say)
+        figures.preview, figures.preview_waited = save_to_visible(
+            project, edited, sys.executable, args.saves, log=say
+        )
     except Exception as error:  # a figure missing, not the whole run lost: the table says why
         figures.preview_error = f"{type(error).__name__}: {str(error).splitlines()[0]}"
         say(f"preview: {figures.preview_error}")
