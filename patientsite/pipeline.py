@@ -35,8 +35,8 @@ from patientsite.render.project_files import (
     template_environment,
     templates_as_problems,
 )
-from patientsite.render.site import OutputFile, SiteRenderer
-from patientsite.render.units import PageUnit, Unit, frame_key, other_units, page_units
+from patientsite.render.site import OutputFile, SitemapPage, SiteRenderer
+from patientsite.render.units import Unit, frame_key, other_units, page_units
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,9 @@ def _units(
     """Every output file as a unit, pages first; a page whose key `kept` holds is not rendered."""
     renderer.use_static_files(static_files)  # the icon, which every page shows: part of the frame
     frame = frame_key(renderer, folder_fingerprint(project.templates_dir), code_version())
-    pages: list[PageUnit] = []
+    pages: list[SitemapPage] = []  # what the sitemap needs of each page: not its bytes, which go on
     for page in page_units(renderer, frame, kept, cache.store("parts") if cache else None):
-        pages.append(page)
+        pages.append(SitemapPage(page.unit.path, page.updated, page.listed))
         yield page.unit
     rows = cache.store("search") if cache else None
     yield from other_units(renderer, static_files, pages, rows)

@@ -122,7 +122,7 @@ def _kept_part(parts: Store | None, key: str | None, kept: Mapping[str, str]) ->
 def other_units(
     renderer: SiteRenderer,
     static_files: dict[str, bytes],
-    pages: list[PageUnit],
+    pages: list[SitemapPage],
     rows: Store | None = None,
 ) -> Iterator[Unit]:
     """The files that are not pages: 404, the static files, the search indexes, robots.txt, the sitemap.
@@ -133,8 +133,7 @@ def other_units(
     files += [search_index_file(renderer, edition, rows) for edition in content.editions]
     files += [OutputFile("robots.txt", renderer.robots_txt().encode()), OutputFile(".nojekyll", b"")]
     if renderer.base_url:
-        listed = [SitemapPage(p.unit.path, p.updated, p.listed) for p in pages]
-        files.append(OutputFile("sitemap.xml", renderer.sitemap_xml(listed).encode()))
+        files.append(OutputFile("sitemap.xml", renderer.sitemap_xml(pages).encode()))
     for file in files:
         yield Unit(file.path, key_of("file", file.content), file.content)
 
