@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 try:
+    from patientsite.engine import lifeline
     from patientsite.engine.cache import BuildCache
     from patientsite.engine.unchanged import SiteInputs, last_report, remember
     from patientsite.output.write import OutputFolderError, check_output_folder
@@ -119,6 +120,8 @@ def _stop(signum: int, frame: object) -> None:
     the stopping to the main process, which stops them."""
     if os.getpid() != _MAIN_PROCESS:
         return
+    if lifeline.defer_while_forking(_stop, signum):
+        return  # raised inside a library's at-fork hook, it would be ignored: raised once the fork is done
     print("\nstopped; the site folder still holds the last complete build", file=sys.stderr, flush=True)
     raise SystemExit(128 + signum)
 

@@ -244,3 +244,43 @@ class _Killed(BaseException):
 
 def _die(*args, **kwargs):
     raise _Killed
+
+
+# Ctrl+C at the very moment build.py forks: sent by an at-fork hook of the parent, the first to run, so that
+# the stop's handler runs inside the fork's hooks, where Python would report its exception and go on.
+CTRL_C_DURING_A_FORK = """
+import os, runpy, signal, sys
+sent = []
+def ctrl_c_once():
+    if not sent:
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+os.register_at_fork(after_in_parent=ctrl_c_once)
+sys.argv = ["build.py"]
+runpy.run_path("build.py", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("fork", ["the grader", "the workers"])
+def test_ctrl_c_while_the_build_forks_stops_it_and_the_last_site_stays(builds, tmp_path, fork):
+    project = tmp_path / "project"
+    shutil.copytree(builds["project"], project)
+    if fork == "the grader":  # new content: its grades are measured, by a grader started first
+        change_every_page(project)
+    else:  # the content's checks known, no grader: the workers converting every page fork first
+        template = project / "templates" / "base.html"
+        template.write_text(template.read_text(encoding="utf-8") + "<!-- changed -->\n", encoding="utf-8")
+        for store in (project / CACHE_FOLDER).glob("texts-*"):
+            store.unlink()
+    stopped = subprocess.run(
+        [sys.executable, "-c", CTRL_C_DURING_A_FORK],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=python_env(),
+    )
+    assert stopped.returncode == 128 + signal.SIGINT, stopped.stderr
+    assert "stopped; the site folder still holds the last complete build" in stopped.stderr
+    assert "Exception ignored" not in stopped.stderr and "Traceback" not in stopped.stderr
+    assert snapshot(project / "site") == builds["old"]

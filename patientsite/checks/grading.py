@@ -18,7 +18,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 
 from patientsite.checks.reading import GradedPage, reading_score
-from patientsite.engine import lifeline  # noqa: F401 — the grader and its workers end with the command
+from patientsite.engine import lifeline  # the grader and its workers end with the command
 from patientsite.engine.cache import Store, key_of
 from patientsite.engine.workers import map_in_order
 from patientsite.markdown.texts import Progress
@@ -35,11 +35,13 @@ class Grader:
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_measure_on_request, args=(theirs, language), name="grader")
         self.lock = threading.Lock()  # one request at a time
-        self.process.start()
         try:
+            with lifeline.forking():
+                self.process.start()
             theirs.close()
         except BaseException:  # Ctrl+C this very moment: no grader is left behind, waited for at exit
-            self.close()
+            if self.process.pid is not None:
+                self.close()
             raise
 
     @classmethod

@@ -6,6 +6,11 @@ When the command ends in any way — returns, Ctrl+C, SIGTERM, SIGKILL — the k
 read end gives EOF, and each child leaves at once and quietly. Forked children also ignore Ctrl+C: the
 terminal sends it to every process of the command, and the command itself stops them (a child's traceback
 would only be noise); a SIGTERM sent to all of them ends a child silently.
+
+A stop that comes while the command itself forks would run its handler inside a library's at-fork hook,
+where Python reports the handler's exception and carries on: the stop would be lost. So forking is done
+inside `forking()`, and a stop handler that runs meanwhile defers itself (`defer_while_forking`) to the
+moment the fork is done.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+StopHandler = Callable[[int, object], None]
 
 _read_end, _write_end = (
     os.pipe()
@@ -38,6 +47,34 @@ def _after_fork_in_child() -> None:
     # system does, silently, not through the parent's handler inherited with the fork (a traceback).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_the_parent, name="lifeline", daemon=True).start()
+
+
+_forks_under_way = 0
+_deferred_stops: list[tuple[StopHandler, int]] = []
+
+
+@contextmanager
+def forking() -> Iterator[None]:
+    """Around a call that forks: a stop handler that runs meanwhile is run again once the call returns."""
+    global _forks_under_way
+    _forks_under_way += 1
+    try:
+        yield
+    finally:
+        _forks_under_way -= 1
+        if not _forks_under_way and _deferred_stops:
+            handler, signum = _deferred_stops[0]
+            _deferred_stops.clear()
+            handler(signum, None)
+
+
+def defer_while_forking(handler: StopHandler, signum: int) -> bool:
+    """For a stop handler: whether a fork is under way, in which case `handler(signum, None)` is run again
+    as soon as it is done (the handler then returns at once, raising nothing)."""
+    if _forks_under_way:
+        _deferred_stops.append((handler, signum))
+        return True
+    return False
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import TypeVar
 
-from patientsite.engine import lifeline  # noqa: F401 — forked workers end with the command
+from patientsite.engine import lifeline  # forked workers end with the command
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -77,7 +77,8 @@ def _in_workers(function: Callable, items: Sequence, workers: int) -> Iterator:
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             chunks = iter(_chunks(len(items), workers))
-            pending = deque(pool.submit(_run_chunk, *chunk) for chunk in islice(chunks, workers * AHEAD))
+            with lifeline.forking():  # the first submission starts the workers
+                pending = deque(pool.submit(_run_chunk, *chunk) for chunk in islice(chunks, workers * AHEAD))
             while pending:
                 done = pending.popleft().result()
                 pending.extend(pool.submit(_run_chunk, *chunk) for chunk in islice(chunks, 1))
