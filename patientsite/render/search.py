@@ -165,8 +165,8 @@ def _split_at_headings(html: str, sections: list[Section]) -> list[Section]:
     """Reads a page's HTML (the converter's own, well formed) into sections: a heading with an id starts one;
     box titles are kept apart; each block's end leaves a space, so its words do not run into the next's. Only
     those tags are looked at one by one; the others are taken out of the text between them."""
-    heading: list[str] | None = None  # the words of the heading being read, or of a box's title
-    box_title: list[str] | None = None
+    heading: list[str] | None = None  # the words of the heading being read; None outside a heading
+    box_title: list[str] | None = None  # the same for a box's title
     at = 0
     for mark in MARK.finditer(html):
         text = unescape(OTHER_TAG.sub("", html[at : mark.start()]))
