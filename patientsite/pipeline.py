@@ -18,6 +18,7 @@ from patientsite.engine.cache import (
     BuildCache,
     code_version,
     content_fingerprint,
+    file_digest,
     folder_fingerprint,
     key_of,
 )
@@ -227,7 +228,7 @@ def _load_and_validate(
         content, found = stored
         problems.items.extend(found)
         return content, True
-    loaded = load_content(project.content_dir, project.root, problems, cache.store("files"))
+    loaded = load_content(project.content_dir, project.root, problems, cache.store("files"), file_digest)
     label = shown_path(project.content_dir, project.root)
     content = validate_content(loaded, label, problems, cache.store("markdown-checks"))
     problems.raise_if_errors()

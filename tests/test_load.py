@@ -1,6 +1,13 @@
 """Load: content files become values that remember their lines; unreadable bytes become problems."""
 
+import os
+import time
+
+from projects import make_project
+
+from patientsite.content import load
 from patientsite.content.load import YamlList, YamlMap, parse_markdown, parse_yaml
+from patientsite.engine.cache import BuildCache, file_digest
 from patientsite.problems import Problems
 
 
@@ -105,3 +112,20 @@ def test_escapes_that_decode_to_invisible_characters_are_problems_on_their_line(
 
 def test_escapes_of_ordinary_characters_are_read():
     assert parse('title: "caf\\u00e9 \\x41 \\t"\n') == ({"title": "café A \t"}, [])
+
+
+def test_a_warm_load_reads_only_the_files_changed_since(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "project")
+    an_hour_ago = time.time() - 3600  # older than any clock tick: their digests are kept
+    for path in (project / "content").rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    memo = BuildCache.in_memory().store("files")
+    load.load_content(project / "content", project, Problems(), memo, file_digest)
+    causes = project / "content" / "anaemia" / "causes.md"
+    causes.write_text(causes.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    read: list[str] = []
+    real_read = load._read_bytes
+    monkeypatch.setattr(load, "_read_bytes", lambda path: read.append(path.name) or real_read(path))
+    loaded = load.load_content(project / "content", project, Problems(), memo, file_digest)
+    assert read == ["causes.md"]
+    assert "A new sentence." in loaded.documents["anaemia/causes.md"].body

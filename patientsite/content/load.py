@@ -7,6 +7,7 @@ turns unreadable bytes (bad UTF-8, broken YAML, YAML tricks we refuse) into prob
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -65,6 +66,9 @@ class Memo(Protocol):
     def put(self, key: str, value: object) -> None: ...
 
 
+Digest = Callable[[str], str]  # a file's path → the sha256 of its bytes
+
+
 @dataclass(frozen=True)
 class LoadedContent:
     documents: dict[str, Document]  # keyed by path relative to content/, e.g. 'leucopenia/causes.md'
@@ -75,11 +79,17 @@ class LoadedContent:
 
 
 def load_content(
-    content_dir: Path, project_dir: Path, problems: Problems, memo: Memo | None = None
+    content_dir: Path,
+    project_dir: Path,
+    problems: Problems,
+    memo: Memo | None = None,
+    digest_of: Digest | None = None,
 ) -> LoadedContent:
     """Every content file under content_dir, read into values that remember their lines. `memo` keeps, for
     each file's name and bytes, the document and the problems reading them gave: an unchanged file is not
-    parsed again, and its problems are reported again as they were."""
+    parsed again, and its problems are reported again as they were. `digest_of(path)`, the sha256 of a
+    file's bytes as the cache knows it without reading them (the pipeline gives the cache's), finds an
+    unchanged file in `memo` without even reading it."""
     documents: dict[str, Document] = {}
     unreadable: set[str] = set()
     shown = display_name(content_dir, project_dir)
@@ -91,7 +101,7 @@ def load_content(
             )
             unreadable.add(key)
             continue
-        document = load_file(Path(path), name, problems, memo)
+        document = load_file(Path(path), name, problems, memo, digest_of)
         if document is None:
             unreadable.add(key)
         else:
@@ -99,22 +109,43 @@ def load_content(
     return LoadedContent(documents, frozenset(unreadable))
 
 
-def load_file(path: Path, display_name: str, problems: Problems, memo: Memo | None = None) -> Document | None:
+def load_file(
+    path: Path,
+    display_name: str,
+    problems: Problems,
+    memo: Memo | None = None,
+    digest_of: Digest | None = None,
+) -> Document | None:
     """One file's document, or None with its problems; with `memo`, what these bytes gave before."""
-    raw = _raw_bytes(path, display_name, problems)
-    if raw is None:
-        return None
-    if memo is None:
-        return _document(path.suffix, raw, display_name, problems)
-    key = hashlib.sha256(display_name.encode() + b"\0" + raw).hexdigest()
-    kept = memo.get(key)
+    kept = _kept_unread(path, display_name, memo, digest_of) if memo and digest_of else None
     if kept is None:
-        found = Problems()
-        kept = (_document(path.suffix, raw, display_name, found), tuple(found.items))
-        memo.put(key, kept)
-    document, found_before = kept
+        raw = _raw_bytes(path, display_name, problems)
+        if raw is None:
+            return None
+        if memo is None:
+            return _document(path.suffix, raw, display_name, problems)
+        key = _memo_key(display_name, hashlib.sha256(raw).hexdigest())  # of the bytes read, whatever came
+        kept = memo.get(key)
+        if kept is None:
+            found = Problems()
+            kept = (_document(path.suffix, raw, display_name, found), tuple(found.items))
+            memo.put(key, kept)
+    document, found_before = kept  # type: ignore[misc]
     problems.items.extend(found_before)
     return document
+
+
+def _kept_unread(path: Path, display_name: str, memo: Memo, digest_of: Digest) -> object | None:
+    """What `memo` keeps for the file's bytes as `digest_of` knows them; None (the file is then read, and
+    any problem reading it reported) when it keeps nothing, or the file cannot be looked at."""
+    try:
+        return memo.get(_memo_key(display_name, digest_of(str(path))))
+    except OSError:
+        return None
+
+
+def _memo_key(display_name: str, digest: str) -> str:
+    return hashlib.sha256(f"{display_name}\0{digest}".encode()).hexdigest()
 
 
 def _document(suffix: str, raw: bytes, display_name: str, problems: Problems) -> Document | None:

@@ -73,7 +73,7 @@ def _fingerprint(files: list[tuple[str, str, bool]]) -> str:
         if is_link:
             parts += ["link", name, os.readlink(path)]
         else:
-            parts += ["file", name, _file_digest(path)]
+            parts += ["file", name, file_digest(path)]
     return key_of(*parts)
 
 
@@ -92,7 +92,7 @@ def _files_under(folder: Path) -> list[tuple[str, str, bool]]:
     return sorted(found)
 
 
-def _file_digest(path: str) -> str:
+def file_digest(path: str) -> str:
     """A file's hash, read in pieces; a file too large to be content (load refuses it unread) is known by its
     size and time."""
     status = os.stat(path)
