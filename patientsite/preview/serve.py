@@ -87,6 +87,7 @@ def serve(
     """`build.py serve`: preview until Ctrl+C or SIGTERM. Pages are served from memory: `out_dir` is left
     alone."""
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl+C stops it, even if started ignoring it
     try:
         with running_preview(project, host, port, base_url, report=TerminalReport()) as server:
             print(f"Previewing on {server.url} — save a file to rebuild; press Ctrl+C to stop.", flush=True)
