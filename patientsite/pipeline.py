@@ -209,9 +209,9 @@ def _content_key(project: Project) -> str:
 def _load_and_validate(
     project: Project, problems: Problems, cache: BuildCache, key: str
 ) -> tuple[Content, bool]:
-    """The content model; `key`, a hash of the content folder, finds the model unchanged content made. And
-    whether the model is that key's: not when a file was saved while the files were read (then it is not kept:
-    kept under the key, it would stand for content it was not made from)."""
+    """The content model, each unchanged file's document found in the cache (not even read). And whether
+    the model is `key`'s, the hash of the content folder taken before: not when a file was saved while the
+    files were read (what is kept under the key must stand for the content it was made from)."""
     from patientsite.content.validate import validate_content
 
     if not project.content_dir.is_dir():
@@ -223,20 +223,12 @@ def _load_and_validate(
             f"run the build from the project folder, or create {project.content_dir}",
         )
         problems.raise_if_errors()
-    stored = cache.store("content").get(key)
-    if stored is not None:
-        content, found = stored
-        problems.items.extend(found)
-        return content, True
     loaded = load_content(project.content_dir, project.root, problems, cache.store("files"), file_digest)
     label = shown_path(project.content_dir, project.root)
     content = validate_content(loaded, label, problems, cache.store("markdown-checks"))
     problems.raise_if_errors()
     assert content is not None  # validate returns None only together with problems
-    if _content_key(project) != key:
-        return content, False
-    cache.store("content").put(key, (content, list(problems.items)))
-    return content, True
+    return content, _content_key(project) == key
 
 
 @contextmanager
