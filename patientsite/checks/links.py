@@ -37,13 +37,18 @@ def _links(item: Page | Topic, text: PageText, memo: Memo | None) -> list[tuple[
     """(file line, target) of every link in a page's Markdown, from `memo` when its texts and their lines
     are the same."""
     pieces = list(_markdown_texts(item))
+    if memo is None:
+        return _found_links(pieces)
     key = key_of("links", text.made_from(item, item.key), repr([first for _, first in pieces]))
-    found: list[tuple[int, str]] | None = memo.get(key) if memo else None  # type: ignore[assignment]
+    found: list[tuple[int, str]] | None = memo.get(key)  # type: ignore[assignment]
     if found is None:
-        found = [(first + line - 1, target) for piece, first in pieces for line, target in find_links(piece)]
-        if memo:
-            memo.put(key, found)
+        found = _found_links(pieces)
+        memo.put(key, found)
     return found
+
+
+def _found_links(pieces: list[tuple[str, int]]) -> list[tuple[int, str]]:
+    return [(first + line - 1, target) for piece, first in pieces for line, target in find_links(piece)]
 
 
 def _markdown_texts(item: Page | Topic) -> Iterator[tuple[str, int]]:

@@ -27,7 +27,6 @@ __all__ = [
     "Memo",
     "YamlDocument",
     "YamlList",
-    "content_files",
     "YamlMap",
     "display_name",
     "load_content",

@@ -50,29 +50,29 @@ def _after_fork_in_child() -> None:
 
 
 _forks_under_way = 0
-_deferred_stops: list[tuple[StopHandler, int]] = []
+_deferred_stop: tuple[StopHandler, int] | None = None  # the first stop that came during a fork
 
 
 @contextmanager
 def forking() -> Iterator[None]:
     """Around a call that forks: a stop handler that runs meanwhile is run again once the call returns."""
-    global _forks_under_way
+    global _forks_under_way, _deferred_stop
     _forks_under_way += 1
     try:
         yield
     finally:
         _forks_under_way -= 1
-        if not _forks_under_way and _deferred_stops:
-            handler, signum = _deferred_stops[0]
-            _deferred_stops.clear()
+        if not _forks_under_way and _deferred_stop is not None:
+            (handler, signum), _deferred_stop = _deferred_stop, None
             handler(signum, None)
 
 
 def defer_while_forking(handler: StopHandler, signum: int) -> bool:
     """For a stop handler: whether a fork is under way, in which case `handler(signum, None)` is run again
     as soon as it is done (the handler then returns at once, raising nothing)."""
+    global _deferred_stop
     if _forks_under_way:
-        _deferred_stops.append((handler, signum))
+        _deferred_stop = _deferred_stop or (handler, signum)
         return True
     return False
 
