@@ -179,6 +179,7 @@ INDENTED_SCRIPTS = [
     "    code\ntext\n    <script>x</script>",
     "- a\n- b\n\n    <script>x</script>",
     "Term\n\n: meaning\n\n    <script>x</script>",
+    "\u0663. a list item numbered in Arabic digits, as Markdown reads them too\n\n    <script>x</script>",
 ]
 
 

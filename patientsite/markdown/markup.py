@@ -39,6 +39,9 @@ QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")  # a line's indent and the > of
 # (!!! note), a definition (: meaning), a quote.
 CONTAINER_START = re.compile(r"(?:[-*+]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|:[ \t]|>")
 BLOCK_START = re.compile(r"!!!|\?\?\?|:[ \t]+")  # an admonition's first line, a definition
+# The first characters at which CONTAINER_START, QUOTE_MARKS and BLOCK_START can match: most lines start with
+# none of them, and are not matched at all.
+CONTAINER_STARTS, QUOTE_STARTS, BLOCK_STARTS = "-*+!?:>", " \t>", "!?:"  # and any digit (\d) for a container
 
 
 def find_citations(text: str) -> Iterator[tuple[int, str]]:
@@ -93,6 +96,8 @@ def find_broken_tables(text: str) -> Iterator[tuple[int, str]]:
         return
     prose = CODE_SPAN.sub("``", _without_code_blocks(text)).replace("\\|", "")
     for paragraph in _paragraphs(prose):
+        if not any("|" in line for _, line in paragraph):  # most paragraphs: no row of a table in them
+            continue
         rows = [
             (number, line) for number, line in paragraph if not line.startswith("#")
         ]  # a heading stands apart
@@ -134,8 +139,8 @@ def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
     admonition's first line and a definition's ':' start a block of their own, as they do in Markdown."""
     paragraph: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        bare = QUOTE_MARKS.sub("", line).strip()
-        block = BLOCK_START.match(bare)
+        bare = (QUOTE_MARKS.sub("", line) if line[:1] in QUOTE_STARTS else line).strip()
+        block = BLOCK_START.match(bare) if bare[:1] in BLOCK_STARTS else None
         if block:
             bare = "" if bare.startswith(("!!!", "???")) else bare[block.end() :]
             if paragraph:
@@ -185,10 +190,14 @@ def _without_code_blocks(text: str) -> str:
             in_code, lines[number] = True, ""
         elif not indented:
             in_code = False
-            starts_container = CONTAINER_START.match(line) is not None
+            starts_container = _may_start_container(line) and CONTAINER_START.match(line) is not None
             in_container = starts_container or (in_container and not after_blank)
         after_blank = False
     return "\n".join(lines)
+
+
+def _may_start_container(line: str) -> bool:
+    return line[0] in CONTAINER_STARTS or line[0].isdecimal()  # isdecimal: what \d matches, '٣' too
 
 
 def resolve_link(page_key: str, target: str) -> str:
