@@ -5,7 +5,8 @@
                                   [--work DIR] [--out FILE] [--tools-python PYTHON]
 
 1. `../shared/bench/make_corpus.py N DIR` writes the corpus; bench/corpus.py makes our project of it (the
-   bodies unchanged but for link targets; every check of ours stays on).
+   bodies unchanged but for link targets; every check of ours stays on). Our package's bytecode is written
+   first, as an editor's first build writes it (tools.compile_our_code).
 2. Paired rounds: each round runs the floor (`../shared/bench/floor.py`), us (`build.py`), MkDocs, Pelican
    and Hugo once each, the order rotating by one each round, every run a fresh process and cold (no cache,
    no output). Right after our cold build, in the same round: `build.py` with nothing changed, and
@@ -42,7 +43,7 @@ from bench.corpus import make_project
 from bench.measure import Timing, run_timed, tree_bytes
 from bench.preview_save import save_to_visible
 from bench.report import Figures, render
-from bench.tools import FLOOR_NAME, MAKE_CORPUS, US, Tool, our_build, tools, versions
+from bench.tools import FLOOR_NAME, MAKE_CORPUS, US, Tool, compile_our_code, our_build, tools, versions
 
 EDIT = "\n\nThis sentence was added to time the build after one edit.\n"
 QUICK = {"pages": 30, "rounds": 1, "big_pages": 60, "saves": 2}
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     figures.load_before = load()
     say(f"work folder {work}; {figures.versions}; {figures.load_before}")
 
+    compile_our_code(sys.executable)
     corpus, project = prepare(work, args.pages)
     lineup = tools(corpus, project, work / "out", sys.executable, args.tools_python)
     (work / "out").mkdir(exist_ok=True)
