@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from projects import FIXTURES, make_project, overlay, snapshot
 
+from patientsite.checks import reading
 from patientsite.engine.cache import CACHE_FOLDER, BuildCache, content_fingerprint
 from patientsite.pipeline import Project, build_site
 from patientsite.problems import ContentError, Problem
@@ -209,8 +210,23 @@ HARD_WORDS = (
 
 def test_a_page_made_hard_to_read_fails_the_gate_on_a_warm_build_as_on_a_cold_one(project):
     edit(project, CAUSES, "Losing blood is a common cause", HARD_WORDS + " Losing blood is a common cause")
-    for cache in (BuildCache.for_project(project), BuildCache.in_memory()):
+    hints = []
+    for cache in (BuildCache.for_project(project), BuildCache.for_project(project), BuildCache.in_memory()):
         with pytest.raises(ContentError) as raised:
             build_site(Project(project), project / "site", cache=cache)
         hard = [p for p in raised.value.errors if p.file == CAUSES and "grade" in p.message]
         assert hard, raised.value.errors
+        hints.append(hard[0].hint)
+    assert "idiopathic leucocyte diminution" in hints[0]
+    assert hints == [hints[0]] * 3, "the second build, its grade found in the cache, quotes the same sentence"
+
+
+def test_after_an_edit_a_warm_build_works_out_the_words_of_the_edited_page_alone(project, monkeypatch):
+    worked_out = []
+    real_main_text = reading.main_text
+    monkeypatch.setattr(
+        reading, "main_text", lambda page, text: worked_out.append(page.key) or real_main_text(page, text)
+    )
+    edit(project, *EDITS["a section's body"])
+    build(project)
+    assert worked_out == ["anaemia/causes.md"]

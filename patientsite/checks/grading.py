@@ -1,4 +1,5 @@
-"""Grading: the reading grade of every page's words, each text measured once (then cached) on every core.
+"""Grading: the reading grade of every page's words, measured once (then cached by what the words are made
+from) on every core.
 
 Measuring is the readability gate's cost: checks/readability.py counts the syllables of every word with
 the CMU dictionary, which takes a second and about 100 MB to load. So each page's words are measured only
@@ -23,7 +24,6 @@ from patientsite.engine.cache import Store, key_of
 from patientsite.engine.workers import map_in_order
 from patientsite.markdown.texts import Progress
 
-ReadingGrade = Callable[[str, str], float]  # (text, language) → score, as checks.reading_score
 Words = tuple[str, str]  # (language, text): what is measured, and by which language's measure
 
 
@@ -88,30 +88,31 @@ def grade_texts(
     cache: Store | None = None,
     progress: Progress | None = None,
     grader: Grader | None = None,
-) -> Callable[[], ReadingGrade]:
-    """Start measuring the new words of every graded page (checks.pages_to_grade); the function returned
-    waits, and gives a `reading_grade` that knows every page's score (for check_readability)."""
-    words = list(dict.fromkeys((page.language, page.words) for page in graded))
-    keys = {pair: key_of("grade", *pair) for pair in words}
-    grades = {pair: cache.get(keys[pair]) for pair in words} if cache else dict.fromkeys(words)
+) -> Callable[[], Callable[[GradedPage], float]]:
+    """Start measuring every graded page (checks.pages_to_grade) whose grade `cache` does not hold, by the key
+    of its words; the function returned waits, and gives each page's score (for check_readability)."""
+    pages = {(page.language, page.words_key): page for page in graded}  # the same words are measured once
+    keys = {pair: key_of("grade", *pair) for pair in pages}
+    grades = {pair: cache.get(keys[pair]) for pair in pages} if cache else dict.fromkeys(pages)
     missing = [pair for pair, grade in grades.items() if grade is None]
     if progress and missing:
-        progress("grading", len(words) - len(missing), len(words))
+        progress("grading", len(pages) - len(missing), len(pages))
+    texts = [(language, pages[language, key].words) for language, key in missing]
     if not missing:
         measured: Callable[[], list[float]] = list
     elif grader is not None:
-        measured = grader.measure(missing)
+        measured = grader.measure(texts)
     else:
-        measured = partial(measure_all, missing)
+        measured = partial(measure_all, texts)
 
-    def reading_grade() -> ReadingGrade:
+    def reading_grade() -> Callable[[GradedPage], float]:
         for pair, grade in zip(missing, measured(), strict=True):
             grades[pair] = grade
             if cache:
                 cache.put(keys[pair], grade)
         if progress and missing:
-            progress("grading", len(words), len(words))
-        return lambda text, language: _known_or_measured(grades, text, language)
+            progress("grading", len(pages), len(pages))
+        return lambda page: grades[page.language, page.words_key]  # type: ignore[return-value]
 
     return reading_grade
 
@@ -126,11 +127,6 @@ def measure_all(texts: list[Words]) -> list[float]:
 def prepare_grading(language: str = "en") -> None:
     """Load what measuring needs (the CMU dictionary, pyphen) here, so forked workers start with it."""
     _measure("Load the words.", language)
-
-
-def _known_or_measured(grades: dict[Words, float | None], text: str, language: str) -> float:
-    found = grades.get((language, text))
-    return found if found is not None else _measure(text, language)
 
 
 def _measure_on_request(connection: Connection, language: str) -> None:

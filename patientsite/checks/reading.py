@@ -3,10 +3,11 @@ language, and a problem when a page is past its language's limit in site.yaml.""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from patientsite.checker.script_data import reader_texts
 from patientsite.content.load import Memo
@@ -28,37 +29,47 @@ WORDS_PER_WORKER = 100  # pages whose words are worth a worker of their own (abo
 
 @dataclass(frozen=True)
 class GradedPage:
-    """A page the readability gate grades, with its words and the language they are measured in."""
+    """A page the readability gate grades: the language it is measured in, the key of its words (what they are
+    made from: a grade is kept by it) and its converted text. Its words are worked out from the text only when
+    they are needed: for a grade not known yet, or to quote its longest sentence."""
 
     page: Page
     language: str
-    words: str
+    words_key: str
+    text: PageText = field(repr=False, compare=False)
+    known_words: str | None = field(default=None, repr=False, compare=False)  # worked out already
+
+    @functools.cached_property
+    def words(self) -> str:
+        return main_text(self.page, self.text) if self.known_words is None else self.known_words
 
 
 def pages_to_grade(
     content: Content, texts: dict[str, PageText], memo: Memo | None = None
 ) -> list[GradedPage]:
-    """Every page the gate grades, with its words: in every language, each page in the language itself (a
-    page not yet translated is graded as the original), 30 words or more. Each page's words are worked out
-    once, on every core; `memo` (the pipeline gives a cache store) keeps them by what they are made from, so
-    an unchanged page costs a lookup."""
+    """Every page the gate grades: in every language, each page in the language itself (a page not yet
+    translated is graded as the original), of 30 words or more. The words of pages new to `memo` (the
+    pipeline gives a cache store) are worked out on every core; it keeps, by what the words are made from,
+    whether there are enough of them: an unchanged page costs a lookup, and its words are not even made."""
     pages = [(page, edition.site.language) for edition, page in content.every_page() if not page.untranslated]
     keys = [_words_key(page, texts[page.key]) for page, _ in pages]
-    words: list[str | None] = [memo.get(key) if memo else None for key in keys]  # type: ignore[misc]
-    missing = [index for index, found in enumerate(words) if found is None]
+    enough: list[bool | None] = [memo.get(key) if memo else None for key in keys]  # type: ignore[misc]
+    missing = [index for index, found in enumerate(enough) if found is None]
     made = map_in_order(
         lambda index: main_text(pages[index][0], texts[pages[index][0].key]),
         missing,
         items_per_worker=WORDS_PER_WORKER,
     )
+    words: dict[int, str] = {}
     for index, text in zip(missing, made, strict=True):
         words[index] = text
+        enough[index] = len(text.split(maxsplit=MIN_WORDS - 1)) >= MIN_WORDS  # counts to 30 at most
         if memo:
-            memo.put(keys[index], text)
+            memo.put(keys[index], enough[index])
     return [
-        GradedPage(page, language, text)
-        for (page, language), text in zip(pages, words, strict=True)
-        if text is not None and len(text.split(maxsplit=MIN_WORDS - 1)) >= MIN_WORDS  # counts to 30 at most
+        GradedPage(page, language, key, texts[page.key], words.get(index))
+        for index, ((page, language), key) in enumerate(zip(pages, keys, strict=True))
+        if enough[index]
     ]
 
 
@@ -73,15 +84,16 @@ def check_readability(
     content: Content,
     graded: list[GradedPage],
     problems: Problems,
-    score: Callable[[str, str], float] | None = None,
+    score: Callable[[GradedPage], float] | None = None,
 ) -> dict[str, float]:
     """Each graded page's reading score in its language (`reading_score`); a page past its language's limit
-    is a problem. `score(text, language)` measures: by default `reading_score`, the build passes grading's."""
-    score = score or reading_score
+    is a problem. `score(graded page)` measures: by default `reading_score` of its words, the build passes
+    grading's."""
+    score = score or (lambda graded_page: reading_score(graded_page.words, graded_page.language))
     scores: dict[str, float] = {}
     for graded_page in graded:
         page, language = graded_page.page, graded_page.language
-        scores[page.key] = score(graded_page.words, language)
+        scores[page.key] = score(graded_page)
         problem = _past_the_limit(scores[page.key], language, content.site)
         if problem:
             field_name, message = problem
