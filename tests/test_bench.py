@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 from projects import REPO, run_build
+from projects import make_project as make_guide_project
 
 from bench.corpus import make_project, read_corpus
 
@@ -89,3 +92,30 @@ def test_every_block_of_each_corpus_body_is_in_its_built_page(corpus: Path, buil
         shown = page_text(html)
         missing = [block for block in expected if block not in shown]
         assert not missing, f"{page.slug}: not in the built page: {missing[:3]}"
+
+
+def test_the_stage_report_shows_each_process_and_stage_of_the_build_after_one_edit(tmp_path):
+    """bench/stages.py, the diagnostic behind the benchmark's figures: it times the build after one edit, as a
+    command (its processes) and in process (its stages), and puts the edited file back."""
+    project = make_guide_project(tmp_path / "project")
+    causes = project / "content" / "anaemia" / "causes.md"
+    before = causes.read_bytes()
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "stages.py"),
+            str(project),
+            "--edit",
+            "content/anaemia/causes.md",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    processes, _, stages = result.stdout.partition("stages, in this process:")
+    assert re.search(r"\d+ build\.py +0\.00–", processes), processes
+    assert "child of" in processes  # the grader: the edit brought words it has not graded
+    for stage in ("load_content", "validate_content", "_convert_texts", "search_index_file", "write_site"):
+        assert re.search(rf"^  {stage} +\d+\.\d ms", stages, re.MULTILINE), stage
+    assert causes.read_bytes() == before
