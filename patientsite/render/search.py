@@ -63,7 +63,9 @@ class IndexedPage:
     named: bool = False
 
 
-Row = tuple[str, list[int]]  # an entry as JSON without its page's number and names; the names it uses
+Row = tuple[
+    bytes, list[int]
+]  # an entry as JSON (UTF-8) without its page's number and names; the names it uses
 Rows = list[Row]
 
 
@@ -73,16 +75,18 @@ def search_index_script(
     paths: dict[str, str],
     messages: dict[str, str],
     rows_for: Callable[[list[IndexedPage]], list[Rows]] | None = None,
-) -> str:
-    """The index of one language's pages, as the script that sets window.SearchIndex; with the `messages` the
-    results say ("found": "Found {count}:", "none"), which every page would carry otherwise. `rows_for` gives
-    the pages' entries (by default page_rows of each; the build keeps them in its cache, and makes the
-    missing ones on every core)."""
+) -> bytes:
+    """The index of one language's pages, as the script (UTF-8) that sets window.SearchIndex; with the
+    `messages` the results say ("found": "Found {count}:", "none"), which every page would carry otherwise.
+    `rows_for` gives the pages' entries (by default page_rows of each; the build keeps them in its cache,
+    and makes the missing ones on every core)."""
     rows_for = rows_for or (lambda indexed: [page_rows(page) for page in indexed])
     here = index_path(edition.site.language)
     names: list[list[str]] = []
     pages: list[list[str]] = []
-    sections: list[str] = []  # the entries' JSON in pieces: each page's number, its rows, the names they use
+    sections: list[
+        bytes
+    ] = []  # the entries' JSON in pieces: each page's number, its rows, the names they use
     topics = [topic for topic in edition.topics if not topic.draft]
     own_names = {topic.key: _add_names(names, _topic_names(topic)) for topic in topics}
     everyone_names = [number for numbers in own_names.values() for number in numbers]
@@ -102,11 +106,22 @@ def search_index_script(
     for number, ((page, known, _), rows) in enumerate(zip(groups, rows_for(indexed), strict=True)):
         pages.append([page.title, relative_url(here, paths[page.key])])
         for row, used in rows:
-            names_used = ",".join(str(known[place]) for place in used)  # numbers: as JSON writes them
-            sections += (",[" if sections else "[", str(number), ",", row, ",[", names_used, "]]")
+            names_used = ",".join(
+                str(known[place]) for place in used
+            ).encode()  # numbers: as JSON writes them
+            sections += (
+                b",[" if sections else b"[",
+                str(number).encode(),
+                b",",
+                row,
+                b",[",
+                names_used,
+                b"]]",
+            )
     head = _json({**messages, "names": names, "pages": pages})  # then the entries, made one by one
-    # Joined once, from the rows as they are: at 5,000 pages the index is 28 MB, and each copy counts.
-    return "".join(["window.SearchIndex=", head[:-1], ',"sections":[', *sections, "]};\n"])
+    # Joined once, from the rows as the cache keeps them (bytes): at 5,000 pages the index is 28 MB, and each
+    # copy counts.
+    return b"".join([b"window.SearchIndex=", head[:-1].encode(), b',"sections":[', *sections, b"]};\n"])
 
 
 def _json(value: object) -> str:
@@ -131,7 +146,7 @@ def page_rows(indexed: IndexedPage) -> Rows:
             start,
             rest,
         ]
-        rows.append((_json(row)[1:-1], used))
+        rows.append((_json(row)[1:-1].encode(), used))
     return rows
 
 

@@ -145,7 +145,7 @@ def search_index_file(renderer: SiteRenderer, edition: Content, rows: Store | No
     messages = {"found": words.text("search_found", count="{count}"), "none": words.text("search_nowhere")}
     rows_for = partial(_cached_rows, rows) if rows is not None else _rows_on_every_core
     script = search_index_script(edition, renderer.texts, renderer.paths, messages, rows_for)
-    return OutputFile(index_path(edition.site.language), script.encode("utf-8"))
+    return OutputFile(index_path(edition.site.language), script)
 
 
 def _cached_rows(store: Store, pages: list[IndexedPage]) -> list[Rows]:
