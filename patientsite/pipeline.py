@@ -280,8 +280,8 @@ def _start_checks(
         not problems.errors
     ):  # a warning that cannot stop the build waits until it can be built: errors come first
         check_glossary_use(content, texts, problems)
-    graded = pages_to_grade(content, texts, cache.store("words"))
-    measured = grade_texts(graded, cache.store("grades"), progress, grader)
+    graded, new_words = pages_to_grade(content, texts, cache.store("words"))
+    measured = grade_texts(graded, new_words, cache.store("grades"), progress, grader)
 
     def finish() -> dict[str, float]:
         grades = check_readability(content, graded, problems, measured())

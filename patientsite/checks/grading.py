@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from multiprocessing.connection import Connection
 
@@ -25,6 +25,7 @@ from patientsite.engine.workers import map_in_order
 from patientsite.markdown.texts import Progress
 
 Words = tuple[str, str]  # (language, text): what is measured, and by which language's measure
+SEND_BATCH = 200  # texts in one message to the grader: about 1 MB of words
 
 
 class Grader:
@@ -54,7 +55,7 @@ class Grader:
         """Begin measuring; the function returned waits for the grades, in the order of `texts`."""
         self.lock.acquire()
         # Sent from a thread: the grader reads only once its dictionary is loaded, and the build goes on.
-        sending = threading.Thread(target=self.connection.send, args=(texts,), name="grader request")
+        sending = threading.Thread(target=self._send, args=(texts,), name="grader request")
         sending.start()
 
         def grades() -> list[float]:
@@ -68,6 +69,13 @@ class Grader:
             return value
 
         return grades
+
+    def _send(self, texts: list[Words]) -> None:
+        """A request in batches, then an empty one: never the whole of it pickled at once (32 MB of words at
+        5,000 pages)."""
+        for start in range(0, len(texts), SEND_BATCH):
+            self.connection.send(texts[start : start + SEND_BATCH])
+        self.connection.send([])
 
     def close(self) -> None:
         """Stop the grader: at once when it is busy (a build stopped midway: its grades are not wanted)."""
@@ -85,19 +93,23 @@ class Grader:
 
 def grade_texts(
     graded: list[GradedPage],
+    words: Mapping[str, str],
     cache: Store | None = None,
     progress: Progress | None = None,
     grader: Grader | None = None,
 ) -> Callable[[], Callable[[GradedPage], float]]:
     """Start measuring every graded page (checks.pages_to_grade) whose grade `cache` does not hold, by the key
-    of its words; the function returned waits, and gives each page's score (for check_readability)."""
+    of its words: `words` has them by that key, for the pages new since (the others' are worked out from their
+    text). The function returned waits, and gives each page's score (for check_readability)."""
     pages = {(page.language, page.words_key): page for page in graded}  # the same words are measured once
     keys = {pair: key_of("grade", *pair) for pair in pages}
     grades = {pair: cache.get(keys[pair]) for pair in pages} if cache else dict.fromkeys(pages)
     missing = [pair for pair, grade in grades.items() if grade is None]
     if progress and missing:
         progress("grading", len(pages) - len(missing), len(pages))
-    texts = [(language, pages[language, key].words) for language, key in missing]
+    texts = [
+        (language, words[key] if key in words else pages[language, key].words) for language, key in missing
+    ]
     if not missing:
         measured: Callable[[], list[float]] = list
     elif grader is not None:
@@ -132,17 +144,27 @@ def prepare_grading(language: str = "en") -> None:
 def _measure_on_request(connection: Connection, language: str) -> None:
     """The grader process: load, then answer each request with its grades until told to stop."""
     prepare_grading(language)
-    while True:
-        try:
-            request = connection.recv()
-        except (EOFError, OSError):
-            return  # the build is gone
-        if request is None:
-            return
+    while (request := _next_request(connection)) is not None:
         try:
             connection.send(("ok", measure_all(request)))
         except Exception:  # noqa: BLE001 — a bug here is shown by the build, with this traceback
             connection.send(("error", traceback.format_exc()))
+
+
+def _next_request(connection: Connection) -> list[Words] | None:
+    """The texts of the next request, which come in batches ended by an empty one; None: stop (the build
+    asked, or is gone)."""
+    texts: list[Words] = []
+    while True:
+        try:
+            batch = connection.recv()
+        except (EOFError, OSError):
+            return None
+        if batch is None:
+            return None
+        if not batch:
+            return texts
+        texts.extend(batch)
 
 
 def _measure(text: str, language: str) -> float:

@@ -3,7 +3,6 @@ language, and a problem when a page is past its language's limit in site.yaml.""
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Callable
@@ -30,27 +29,27 @@ WORDS_PER_WORKER = 100  # pages whose words are worth a worker of their own (abo
 @dataclass(frozen=True)
 class GradedPage:
     """A page the readability gate grades: the language it is measured in, the key of its words (what they are
-    made from: a grade is kept by it) and its converted text. Its words are worked out from the text only when
-    they are needed: for a grade not known yet, or to quote its longest sentence."""
+    made from: a grade is kept by it) and its converted text, from which the words are worked out again only
+    to quote the longest sentence of a page past the limit."""
 
     page: Page
     language: str
     words_key: str
     text: PageText = field(repr=False, compare=False)
-    known_words: str | None = field(default=None, repr=False, compare=False)  # worked out already
 
-    @functools.cached_property
+    @property
     def words(self) -> str:
-        return main_text(self.page, self.text) if self.known_words is None else self.known_words
+        return main_text(self.page, self.text)
 
 
 def pages_to_grade(
     content: Content, texts: dict[str, PageText], memo: Memo | None = None
-) -> list[GradedPage]:
+) -> tuple[list[GradedPage], dict[str, str]]:
     """Every page the gate grades: in every language, each page in the language itself (a page not yet
-    translated is graded as the original), of 30 words or more. The words of pages new to `memo` (the
-    pipeline gives a cache store) are worked out on every core; it keeps, by what the words are made from,
-    whether there are enough of them: an unchanged page costs a lookup, and its words are not even made."""
+    translated is graded as the original), of 30 words or more; and the words of those new to `memo`, by
+    their key (for grade_texts, which lets them go once they are sent to be measured). They are worked out
+    on every core; `memo` (the pipeline gives a cache store) keeps, by what the words are made from, whether
+    there are enough of them: an unchanged page costs a lookup, and its words are not even made."""
     pages = [(page, edition.site.language) for edition, page in content.every_page() if not page.untranslated]
     keys = [_words_key(page, texts[page.key]) for page, _ in pages]
     enough: list[bool | None] = [memo.get(key) if memo else None for key in keys]  # type: ignore[misc]
@@ -60,17 +59,19 @@ def pages_to_grade(
         missing,
         items_per_worker=WORDS_PER_WORKER,
     )
-    words: dict[int, str] = {}
+    words: dict[str, str] = {}
     for index, text in zip(missing, made, strict=True):
-        words[index] = text
         enough[index] = len(text.split(maxsplit=MIN_WORDS - 1)) >= MIN_WORDS  # counts to 30 at most
+        if enough[index]:
+            words[keys[index]] = text
         if memo:
             memo.put(keys[index], enough[index])
-    return [
-        GradedPage(page, language, key, texts[page.key], words.get(index))
+    graded = [
+        GradedPage(page, language, key, texts[page.key])
         for index, ((page, language), key) in enumerate(zip(pages, keys, strict=True))
         if enough[index]
     ]
+    return graded, words
 
 
 def _words_key(page: Page, text: PageText) -> str:
