@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -84,7 +85,7 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, damage):
             "truncated": data[: len(data) // 2],
             "garbage": os.urandom(len(data)),
             "bad pickle": header + _record_of(b"\x80\x05not a pickle"),
-            "not a dict": header + cache_module.record(["a", "list"]),
+            "not a dict": header + _record_of(pickle.dumps(["a", "list"])),
             "empty": b"",
         }[damage]
         path.write_bytes(damaged)
@@ -167,7 +168,12 @@ def test_a_record_half_written_when_a_build_stopped_loses_only_that_record(tmp_p
     assert Store(tmp_path, "texts").entries == {"first": 1, "second": 2}
     data = store.path.read_bytes()
     store.path.write_bytes(data[:-3])
-    assert Store(tmp_path, "texts").entries == {"first": 1}
+    store = Store(tmp_path, "texts")
+    assert store.entries == {"first": 1}
+    store.get("first")
+    store.put("third", 3)
+    store.save()
+    assert Store(tmp_path, "texts").entries == {"first": 1, "third": 3}, "written after the damaged record"
 
 
 def test_a_failed_build_keeps_the_cache_of_the_last_good_one(tmp_path):

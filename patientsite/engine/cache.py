@@ -20,6 +20,7 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from patientsite.content.listing import content_files
 
@@ -122,7 +123,7 @@ class Store:
     def __init__(self, folder: Path | None, name: str):
         self.path = folder / f"{name}-{code_version()}.pickle" if folder else None
         self.name = name
-        self.entries, self.in_file = _read(self.path) if self.path else ({}, 0)
+        self.entries, self.in_file, self.intact = _read(self.path) if self.path else ({}, 0, True)
         self.used: set[str] = set()
         self.added: dict[str, object] = {}  # put since the last save: what the next record holds
 
@@ -145,12 +146,16 @@ class Store:
         self.used, self.added = set(), {}
 
     def _write_changes(self, path: Path, prune: bool) -> bool:
-        """The file written anew with only the entries in use, when the others outweigh STALE_SHARE of them;
-        else a record of what was added appended. Whether anything was written."""
+        """The file written anew, when a record in it is damaged (what came after it could never be read) or
+        when the entries no build used outweigh STALE_SHARE of those in use (then only those are kept); else a
+        record of what was added appended. Whether anything was written."""
         stale = self.in_file + len(self.added) - len(self.used)  # left behind, or put again since
-        if prune and stale > max(0, STALE_SHARE * len(self.used)):
-            self.entries = {key: self.entries[key] for key in sorted(self.used)}
-            self.in_file = len(self.entries) if _write(path, self.entries) else 0
+        pruning = prune and stale > max(0, STALE_SHARE * len(self.used))
+        if pruning or not self.intact:
+            if pruning:
+                self.entries = {key: self.entries[key] for key in sorted(self.used)}
+            self.intact = _write(path, self.entries)
+            self.in_file = len(self.entries) if self.intact else 0
             return True
         if self.added:
             self.in_file += len(self.added) if _append(path, self.added) else 0
@@ -224,44 +229,72 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _read(path: Path) -> tuple[dict[str, object], int]:
-    """The entries in a store's file and how many its records hold (a key put again counts each time); none
-    at all if the file is missing or its start is damaged. A damaged record ends the reading: one that a
-    build was appending when it was stopped, or still is."""
+def _read(path: Path) -> tuple[dict[str, object], int, bool]:
+    """The entries in a store's file, how many its records hold (a key put again counts each time), and
+    whether every record was whole; none at all if the file is missing or its start is damaged. A damaged
+    record ends the reading: one that a build was appending when it was stopped, or still is."""
     entries: dict[str, object] = {}
     held = 0
     try:
         with open(path, "rb") as file:
             if file.read(len(FORMAT)) != FORMAT:
-                return {}, 0
-            while batch := _next_record(file):
+                return {}, 0, False
+            while isinstance(batch := _next_record(file), dict):
                 entries.update(batch)
                 held += len(batch)
+    except FileNotFoundError:
+        return {}, 0, True
     except Exception:  # noqa: BLE001 — any unreadable cache is an empty one, by design
-        return {}, 0
-    return entries, held
+        return {}, 0, False
+    return entries, held, batch is None
 
 
-def _next_record(file) -> dict[str, object] | None:
-    """The entries of the record at the file's position, or None at its end or at a damaged record."""
+DAMAGED = "damaged"  # what _next_record gives for a damaged record
+
+
+def _next_record(file: BinaryIO) -> dict[str, object] | str | None:
+    """The entries of the record at the file's position; None at the end of the file, DAMAGED at a damaged
+    record."""
     head = file.read(RECORD_HEAD)
-    if len(head) < RECORD_HEAD:
+    if not head:
         return None
+    if len(head) < RECORD_HEAD:
+        return DAMAGED
     size, checksum = int.from_bytes(head[:8], "little"), head[8:]
     payload = file.read(size)
     if len(payload) < size or hashlib.sha256(payload).digest() != checksum:
-        return None
+        return DAMAGED
     try:
         batch = pickle.loads(payload)
     except Exception:  # noqa: BLE001 — as damaged as a wrong checksum
-        return None
-    return batch if isinstance(batch, dict) else None
+        return DAMAGED
+    return batch if isinstance(batch, dict) else DAMAGED
 
 
-def record(entries: object) -> bytes:
-    """One record of a store's file: the pickle's length, its sha256 and the pickle."""
-    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(payload).to_bytes(8, "little") + hashlib.sha256(payload).digest() + payload
+def write_record(file: BinaryIO, entries: object) -> None:
+    """One record at the file's position: the pickle's length and its sha256, then the pickle, streamed to
+    the file as it is made (a store's pickle may be tens of megabytes: it is never held whole). Its head is
+    zeros until the pickle is written, so a reader meeting it half written finds it damaged."""
+    start = file.tell()
+    file.write(bytes(RECORD_HEAD))
+    hashing = _Hashing(file)
+    pickle.dump(entries, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+    end = file.tell()
+    file.seek(start)
+    file.write(hashing.size.to_bytes(8, "little") + hashing.digest.digest())
+    file.seek(end)
+
+
+class _Hashing:
+    """A file that hashes and counts what is written to it."""
+
+    def __init__(self, file: BinaryIO):
+        self.file, self.digest, self.size = file, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.file.write(data)
 
 
 def _write(path: Path, entries: dict[str, object]) -> bool:
@@ -271,7 +304,7 @@ def _write(path: Path, entries: dict[str, object]) -> bool:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
         with os.fdopen(handle, "wb") as file:
             file.write(FORMAT)
-            file.write(record(entries))
+            write_record(file, entries)
         os.replace(temporary, path)
         return True
     except OSError:
@@ -281,12 +314,14 @@ def _write(path: Path, entries: dict[str, object]) -> bool:
 
 def _append(path: Path, entries: dict[str, object]) -> bool:
     """Add one record at the end of the file (made first where there is none). A reader that meets it half
-    written stops before it; a build stopped while writing it leaves the same, and loses only it."""
+    written stops before it; a build stopped while writing it leaves it damaged, and the next build that
+    saves the store writes the file anew."""
     if not path.exists():
         return _write(path, entries)
     try:
-        with open(path, "ab") as file:
-            file.write(record(entries))
+        with open(path, "r+b") as file:
+            file.seek(0, os.SEEK_END)
+            write_record(file, entries)
         return True
     except OSError:
         return False
