@@ -83,6 +83,11 @@ CITE_MARKER = re.compile(r'<sup class="cite" data-cite="([^"]*)"></sup>')
 PAGE_LINK = re.compile(r'href="page:([^"#]*)(#[^"]*)?"')
 MAX_LINK_CHARS = 1_000  # a link's text or address longer than this is not a link
 MAX_LINK_NESTING = 4  # '[' inside a link's text, nested deeper than this, is not a link
+# Elements inside each other (a list item in a list is two) deeper than this: no page is written so, and the
+# text cannot be read. Python-Markdown up to 3.11.3 runs out of stack at about 250 list levels; 3.11.4 stops
+# nesting near the interpreter's limit and leaves the rest as text. The limit, below both, makes the problem
+# the same whichever version is installed.
+MAX_NESTING = 200
 _BRACKET = re.compile(r"[\[\]]")
 _PAREN = re.compile(r"[()]")
 
@@ -146,9 +151,10 @@ class MarkdownConverter:
         self.markdown.reset()
         try:
             html = self.markdown.convert(text)
-        except RecursionError:
-            # Python-Markdown stopped half way: its parser's state stays behind, which reset() does not clear,
-            # and would make the next text convert wrongly (or fail). The next text gets a fresh instance.
+        except (RecursionError, _NestedTooDeep):
+            # Python-Markdown stopped half way (out of stack, or at the limit): its parser's state stays
+            # behind, which reset() does not clear, and would make the next text convert wrongly (or fail).
+            # The next text gets a fresh instance.
             self.markdown = self._new_markdown()
             raise MarkdownTooDeep(page_key) from None
         except ValueError as error:  # Python-Markdown's own "failed to strip top-level tags"
@@ -254,6 +260,22 @@ class _LinkMarker(Treeprocessor):
             anchor.set("href", f"{PAGE_SCHEME}{target}" + (f"#{fragment}" if fragment else ""))
 
 
+class _NestedTooDeep(Exception):
+    pass
+
+
+class _NestingLimit(Treeprocessor):
+    """Refuses, before the inline stage, a text whose blocks are nested more than MAX_NESTING deep."""
+
+    def run(self, root: etree.Element) -> None:
+        level = list(root)
+        for _ in range(MAX_NESTING):
+            if not level:
+                return
+            level = [child for parent in level for child in parent]
+        raise _NestedTooDeep
+
+
 class _BoundedScan:
     """Python-Markdown finds the ']' that closes a '[' (and the ')' that closes a link) by scanning to the
     end of the paragraph, one character at a time, once for every '[': a paragraph of 5,000 '[' took 11
@@ -339,4 +361,5 @@ class _CitationsAndLinks(Extension):
         md.inlinePatterns.register(_Citation(CITATION.pattern, md), "citation", 175)
         for name, processor, pattern, priority in _BOUNDED_LINK_PROCESSORS:
             md.inlinePatterns.register(processor(pattern, md), name, priority)
+        md.treeprocessors.register(_NestingLimit(md), "nesting-limit", 30)  # before "inline" (20)
         md.treeprocessors.register(_LinkMarker(md, self.links), "page-links", 1)
