@@ -51,6 +51,15 @@ QUICK = {"pages": 30, "rounds": 1, "big_pages": 60, "saves": 2}
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if not Path(args.tools_python).is_file():
+        print(
+            f"bench: no Python at {args.tools_python} for the floor, MkDocs and Pelican; make it with\n"
+            f"  python3 -m venv {Path(args.tools_python).parent.parent} && "
+            f"{args.tools_python.removesuffix('python')}pip install mkdocs pelican markdown\n"
+            "or name another with --tools-python",
+            file=sys.stderr,
+        )
+        return 2
     started = time.monotonic()
     work = Path(args.work or tempfile.mkdtemp(prefix="patientsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
