@@ -75,7 +75,22 @@ REFUSED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 CITATIONS_AND_LINKS = re.compile(r"\[@[^\]]*\]|\[[^\]]*\]\([^)]*\)")
 
 
-def edited_texts(count: int, seed: int) -> list[str]:
+# Headings an editor writes, and the table-of-contents marker, for the heading ids.
+HEADING_PIECES = [
+    "\n\n## Causes\n\n",
+    "\n## Causes {: #causes }\n",
+    "\n\n## Causes_1\n\n",
+    "\n\n### A &amp; B `code` *em* [@nhs-anaemia]\n\n",
+    "\n\nCauses\n======\n\n",
+    "\n\n## Qué es\n\n",
+    "\n\n## ¿?\n\n",
+    "\n##\n",
+    "\n\n[TOC]\n\n",
+    "[TOC]",
+]
+
+
+def edited_texts(count: int, seed: int, pieces: list[str] = INLINE_PIECES) -> list[str]:
     """The Markdown of the shipped guide and the test sites, with pieces laid in (the same every run)."""
     rng = random.Random(seed)
     files = sorted([*(REPO / "content").rglob("*.md"), *FIXTURES.rglob("*.md")])
@@ -89,7 +104,7 @@ def edited_texts(count: int, seed: int) -> list[str]:
         text = rng.choice(rng.choice([bodies, plain]))
         for _ in range(rng.randint(1, 4)):
             at = rng.randrange(len(text) + 1)
-            text = text[:at] + rng.choice(INLINE_PIECES) + text[at:]
+            text = text[:at] + rng.choice(pieces) + text[at:]
         texts.append(text)
     return texts
 
@@ -123,6 +138,25 @@ def test_the_shortcuts_still_have_python_markdowns_private_methods_to_stand_in_f
     says so."""
     for name in PRIVATE_METHODS:
         assert callable(getattr(treeprocessors.InlineProcessor, name, None)), name
+
+
+class ConverterWithToc(MarkdownConverter):
+    """Every text converted with Python-Markdown's toc extension: the plain way to give headings ids."""
+
+    def _new_markdown(self, toc: bool = False) -> markdown.Markdown:
+        return super()._new_markdown(toc=True)
+
+
+def test_headings_get_the_ids_the_toc_extension_gives():
+    ours, plain = MarkdownConverter(), ConverterWithToc()
+    assert "toc" not in ours.markdown.treeprocessors and "toc" in plain.markdown.treeprocessors
+    for text in edited_texts(count=1_000, seed=12, pieces=HEADING_PIECES + INLINE_PIECES):
+        assert converted(ours, text) == converted(plain, text), text
+
+
+def test_a_toc_marker_still_becomes_a_table_of_contents():
+    html = MarkdownConverter().convert("[TOC]\n\n## Causes\n\nA cause.\n", "anaemia/causes.md").html
+    assert '<div class="toc">' in html and '<a href="#causes">Causes</a>' in html
 
 
 TOO_DEEP = "".join(f"Word {n}\n: What word {n} means.\n" for n in range(2_000))

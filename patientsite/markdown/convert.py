@@ -8,6 +8,7 @@ depends on the page is left as markers that `place_fragment` fills in for each p
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -17,7 +18,7 @@ import markdown
 import nh3
 from markdown import inlinepatterns
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import TocExtension, render_inner_html, strip_tags, unique
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
@@ -81,6 +82,7 @@ ID_ATTRIBUTE = re.compile(r'id="(?<=\bid=")([^"]+)"')
 CITATION_MARKER = '<sup class="cite" data-cite='
 CITE_MARKER = re.compile(r'<sup class="cite" data-cite="([^"]*)"></sup>')
 PAGE_LINK = re.compile(r'href="page:([^"#]*)(#[^"]*)?"')
+TOC_MARKER = "[TOC]"
 MAX_LINK_CHARS = 1_000  # a link's text or address longer than this is not a link
 MAX_LINK_NESTING = 4  # '[' inside a link's text, nested deeper than this, is not a link
 # Elements inside each other (a list item in a list is two) deeper than this: no page is written so, and the
@@ -128,8 +130,11 @@ class MarkdownConverter:
         self.links = _PageLinks()
         self.inline_shortcut = shortcut_wanted() if inline_shortcut is None else inline_shortcut
         self.markdown = self._new_markdown()
+        self.with_toc: markdown.Markdown | None = None  # made when a text first has a [TOC] marker
 
-    def _new_markdown(self) -> markdown.Markdown:
+    def _new_markdown(self, toc: bool = False) -> markdown.Markdown:
+        """Python-Markdown with our extensions; with `toc`, the toc extension too, which puts a table of
+        contents where a paragraph says [TOC] (and gives headings the same ids as _HeadingIds does)."""
         md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -137,28 +142,38 @@ class MarkdownConverter:
                 "admonition",
                 "sane_lists",
                 "def_list",
-                TocExtension(slugify=lambda value, separator: slugify(value)),
                 _CitationsAndLinks(self.links),
+                *([TocExtension(slugify=lambda value, separator: slugify(value))] if toc else []),
             ],
             output_format="html",
         )
+        if toc:
+            md.treeprocessors.deregister("heading-ids")
         if self.inline_shortcut:
             add_inline_shortcut(md)
         return md
 
+    def _markdown_for(self, text: str) -> markdown.Markdown:
+        if TOC_MARKER not in text:  # the marker works only as the whole text of a paragraph
+            return self.markdown
+        if self.with_toc is None:
+            self.with_toc = self._new_markdown(toc=True)
+        return self.with_toc
+
     def convert(self, text: str, page_key: str) -> Fragment:
         self.links.page_key = page_key
-        self.markdown.reset()
+        md = self._markdown_for(text)
+        md.reset()
         try:
-            html = self.markdown.convert(text)
+            html = md.convert(text)
         except (RecursionError, _NestedTooDeep):
             # Python-Markdown stopped half way (out of stack, or at the limit): its parser's state stays
             # behind, which reset() does not clear, and would make the next text convert wrongly (or fail).
-            # The next text gets a fresh instance.
-            self.markdown = self._new_markdown()
+            # The next text gets fresh instances.
+            self.markdown, self.with_toc = self._new_markdown(), None
             raise MarkdownTooDeep(page_key) from None
         except ValueError as error:  # Python-Markdown's own "failed to strip top-level tags"
-            self.markdown = self._new_markdown()
+            self.markdown, self.with_toc = self._new_markdown(), None
             raise MarkdownUnreadable(
                 page_key,
                 f"could not be converted from Markdown ({str(error).partition('. ')[0]})",
@@ -276,6 +291,34 @@ class _NestingLimit(Treeprocessor):
         raise _NestedTooDeep
 
 
+class _HeadingIds(Treeprocessor):
+    """Each heading's id, made from its text as Python-Markdown's toc extension makes it (the same helpers,
+    our slugify; an id given in {: #id} is kept). The extension also builds a table of contents for every
+    text, looks in every paragraph for a [TOC] marker and renders the table to HTML: a quarter of the
+    conversion, for a table only a text with the marker shows (converted with the extension: see
+    MarkdownConverter._markdown_for). tests/test_convert.py compares the two on every run."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [element for element in root.iter() if element.tag in HEADINGS]
+        if not headings:
+            return
+        used = {element.get("id") for element in root.iter() if "id" in element.attrib}
+        counters: dict[str, int] = {}
+        for heading in headings:
+            if not heading.get("id"):
+                heading.set("id", unique(slugify(self._name(heading)), used, counters))
+
+    def _name(self, heading: etree.Element) -> str:
+        text = heading.text or ""
+        if len(heading) == 0 and not MARKUP_IN_TEXT.search(text):
+            return " ".join(text.split())  # what the helpers below make of plain text, ten times faster
+        return html.unescape(strip_tags(render_inner_html(heading, self.md)))
+
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+MARKUP_IN_TEXT = re.compile("[&<>\x02\x03]")  # escaped, or a placeholder of Python-Markdown's
+
+
 class _BoundedScan:
     """Python-Markdown finds the ']' that closes a '[' (and the ')' that closes a link) by scanning to the
     end of the paragraph, one character at a time, once for every '[': a paragraph of 5,000 '[' took 11
@@ -362,4 +405,5 @@ class _CitationsAndLinks(Extension):
         for name, processor, pattern, priority in _BOUNDED_LINK_PROCESSORS:
             md.inlinePatterns.register(processor(pattern, md), name, priority)
         md.treeprocessors.register(_NestingLimit(md), "nesting-limit", 30)  # before "inline" (20)
+        md.treeprocessors.register(_HeadingIds(md), "heading-ids", 5)  # after "attr_list" (8), as toc is
         md.treeprocessors.register(_LinkMarker(md, self.links), "page-links", 1)
