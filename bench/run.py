@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"bench: no Python at {args.tools_python} for the floor, MkDocs and Pelican; make it with\n"
             f"  python3 -m venv {Path(args.tools_python).parent.parent} && "
-            f"{args.tools_python.removesuffix('python')}pip install mkdocs pelican markdown\n"
+            f"{Path(args.tools_python).with_name('pip')} install mkdocs pelican markdown\n"
             "or name another with --tools-python",
             file=sys.stderr,
         )

@@ -142,7 +142,7 @@ class MarkdownConverter:
                 "admonition",
                 "sane_lists",
                 "def_list",
-                _CitationsAndLinks(self.links),
+                _OurStages(self.links),
                 *([TocExtension(slugify=lambda value, separator: slugify(value))] if toc else []),
             ],
             output_format="html",
@@ -160,6 +160,9 @@ class MarkdownConverter:
             self.with_toc = self._new_markdown(toc=True)
         return self.with_toc
 
+    def _start_afresh(self) -> None:
+        self.markdown, self.with_toc = self._new_markdown(), None
+
     def convert(self, text: str, page_key: str) -> Fragment:
         self.links.page_key = page_key
         md = self._markdown_for(text)
@@ -170,10 +173,10 @@ class MarkdownConverter:
             # Python-Markdown stopped half way (out of stack, or at the limit): its parser's state stays
             # behind, which reset() does not clear, and would make the next text convert wrongly (or fail).
             # The next text gets fresh instances.
-            self.markdown, self.with_toc = self._new_markdown(), None
+            self._start_afresh()
             raise MarkdownTooDeep(page_key) from None
         except ValueError as error:  # Python-Markdown's own "failed to strip top-level tags"
-            self.markdown, self.with_toc = self._new_markdown(), None
+            self._start_afresh()
             raise MarkdownUnreadable(
                 page_key,
                 f"could not be converted from Markdown ({str(error).partition('. ')[0]})",
@@ -294,7 +297,7 @@ class _NestingLimit(Treeprocessor):
 class _HeadingIds(Treeprocessor):
     """Each heading's id, made from its text as Python-Markdown's toc extension makes it (the same helpers,
     our slugify; an id given in {: #id} is kept). The extension also builds a table of contents for every
-    text, looks in every paragraph for a [TOC] marker and renders the table to HTML: a quarter of the
+    text, looks in every paragraph for a [TOC] marker and renders the table to HTML: a sixth of the
     conversion, for a table only a text with the marker shows (converted with the extension: see
     MarkdownConverter._markdown_for). tests/test_convert.py compares the two on every run."""
 
@@ -395,7 +398,10 @@ _BOUNDED_LINK_PROCESSORS = (
 )
 
 
-class _CitationsAndLinks(Extension):
+class _OurStages(Extension):
+    """What we add to Python-Markdown: citations, bounded link scans, the nesting limit, heading ids and
+    page links."""
+
     def __init__(self, links: _PageLinks):
         super().__init__()
         self.links = links
